@@ -1,0 +1,56 @@
+//! The first bytes of every task allocation: what code that does not know the future's
+//! type needs to drive the task (state, vtable, id) and to keep it in a `TaskList`.
+
+use std::panic::Location;
+use std::ptr::NonNull;
+use std::task::Waker;
+
+use super::state::State;
+use super::Id;
+use crate::loom::cell::UnsafeCell;
+
+/// Type-erased entry points into a task, filled in per future and scheduler type by `raw.rs`.
+pub(crate) struct Vtable {
+    /// Poll the task once (consumes the caller's `Runnable` reference).
+    pub(crate) run: unsafe fn(NonNull<Header>),
+    /// Hand a `Runnable` (whose reference the caller already took) to the scheduler.
+    pub(crate) schedule: unsafe fn(NonNull<Header>),
+    /// Free the allocation; the reference count reached zero.
+    pub(crate) dealloc: unsafe fn(NonNull<Header>),
+    /// `JoinHandle::poll`: write `Poll<Result<T, JoinError>>` into the pointer if ready.
+    pub(crate) read_output: unsafe fn(NonNull<Header>, *mut (), &Waker),
+    /// `JoinHandle` drop (consumes its reference).
+    pub(crate) drop_join_handle: unsafe fn(NonNull<Header>),
+    /// Cancel from outside the poll loop: drop the future here if idle (consumes one reference).
+    pub(crate) shutdown: unsafe fn(NonNull<Header>),
+}
+
+/// Intrusive links of a `TaskList`; only touched with that list's shard lock held.
+pub(crate) struct Links {
+    pub(crate) prev: Option<NonNull<Header>>,
+    pub(crate) next: Option<NonNull<Header>>,
+    pub(crate) linked: bool,
+}
+
+/// Optional task metadata: kept out of line so an unnamed task pays one null pointer.
+pub(crate) struct Meta {
+    pub(crate) name: Option<Box<str>>,
+}
+
+#[repr(C)]
+pub(crate) struct Header {
+    pub(crate) state: State,
+    pub(crate) vtable: &'static Vtable,
+    pub(crate) id: Id,
+    pub(crate) location: &'static Location<'static>,
+    pub(crate) meta: Option<Box<Meta>>,
+    /// The id of the `TaskList` this task is linked in (0: none); never changes.
+    pub(crate) list: u64,
+    pub(crate) links: UnsafeCell<Links>,
+}
+
+impl Header {
+    pub(crate) fn name(&self) -> Option<&str> {
+        self.meta.as_ref().and_then(|meta| meta.name.as_deref())
+    }
+}

@@ -1,0 +1,354 @@
+//! `TaskList`: every live task of an executor, so shutdown can reach the idle ones.
+//!
+//! A task parked on a waker that nobody will ever fire is in no run queue; only this list
+//! still knows it. The list holds one reference per task and is sharded by task id, so
+//! workers spawning and completing tasks on different threads rarely meet on one lock.
+//! Links are intrusive (stored in the task header): linking and unlinking allocate nothing.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::panic::Location;
+use std::ptr::NonNull;
+use std::sync::atomic::AtomicU64;
+
+use super::header::Header;
+use super::{raw, Builder, Id, JoinHandle, Runnable, Schedule};
+use crate::loom::sync::atomic::{AtomicBool, Ordering};
+use crate::loom::sync::Mutex;
+
+/// The live tasks of one executor.
+///
+/// Executors spawn through [`TaskList::spawn`], unlink finished tasks from
+/// [`Schedule::release`], and on shutdown call [`TaskList::close_and_shutdown`], which drops
+/// every remaining future and resolves every pending `JoinHandle` to a cancelled error.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use weave_core::task::{Builder, Runnable, TaskList, TaskRef};
+/// use weave_core::Schedule;
+///
+/// struct Queue {
+///     tasks: TaskList,
+///     ready: Mutex<Vec<Runnable>>,
+/// }
+/// #[derive(Clone)]
+/// struct Scheduler(Arc<Queue>);
+/// impl Schedule for Scheduler {
+///     fn schedule(&self, task: Runnable) {
+///         self.0.ready.lock().unwrap().push(task);
+///     }
+///     fn release(&self, task: TaskRef<'_>) {
+///         self.0.tasks.remove(task);
+///     }
+/// }
+///
+/// let queue = Arc::new(Queue { tasks: TaskList::new(), ready: Mutex::new(Vec::new()) });
+/// let scheduler = Scheduler(queue.clone());
+/// let (runnable, handle) = queue.tasks.spawn(std::future::pending::<()>(), scheduler, Builder::new());
+/// runnable.unwrap().run(); // polls once; the task now waits forever
+/// assert_eq!(queue.tasks.len(), 1);
+/// queue.tasks.close_and_shutdown(); // drops the future
+/// assert!(handle.is_finished());
+/// assert_eq!(queue.tasks.len(), 0);
+/// ```
+pub struct TaskList {
+    id: u64,
+    closed: AtomicBool,
+    shards: Box<[Mutex<Shard>]>,
+}
+
+struct Shard {
+    head: Option<NonNull<Header>>,
+    len: usize,
+}
+
+// SAFETY: the raw pointers in shards are only followed with the shard's lock held, and the
+// list holds a reference to each task it links.
+unsafe impl Send for Shard {}
+
+impl TaskList {
+    /// A list with one shard (for single-threaded executors).
+    pub fn new() -> TaskList {
+        TaskList::with_shards(1)
+    }
+
+    /// A list with `shards` locks (rounded up to a power of two).
+    pub fn with_shards(shards: usize) -> TaskList {
+        static NEXT_LIST: AtomicU64 = AtomicU64::new(1);
+        let shards = shards.max(1).next_power_of_two();
+        TaskList {
+            id: NEXT_LIST.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            closed: AtomicBool::new(false),
+            shards: (0..shards)
+                .map(|_| Mutex::new(Shard { head: None, len: 0 }))
+                .collect(),
+        }
+    }
+
+    fn shard(&self, id: Id) -> &Mutex<Shard> {
+        &self.shards[id.as_u64() as usize & (self.shards.len() - 1)]
+    }
+
+    /// Creates a task for a `Send` future and links it. Returns its first `Runnable` (to be
+    /// scheduled by the caller) and its `JoinHandle`; after [`close`](TaskList::close) the
+    /// task is cancelled at once: no `Runnable`, and the handle resolves to cancelled.
+    pub fn spawn<F, S>(&self, future: F, scheduler: S, builder: Builder) -> (Option<Runnable>, JoinHandle<F::Output>)
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+        S: Schedule,
+    {
+        // SAFETY: `F` is `Send`, so it may be polled and dropped on any thread.
+        unsafe { self.spawn_unchecked(future, scheduler, builder) }
+    }
+
+    /// Like [`spawn`](TaskList::spawn), without requiring `Send`.
+    ///
+    /// # Safety
+    /// - If `F` or `F::Output` is not `Send`, every `Runnable` of the task is run and dropped
+    ///   on the thread that called this (or dropped after the task finished), and
+    ///   [`close_and_shutdown`](TaskList::close_and_shutdown) is called on that thread.
+    /// - If `F::Output` is not `Send`, the `JoinHandle` stays on that thread (it does: it is
+    ///   then `!Send` itself).
+    pub unsafe fn spawn_unchecked<F, S>(
+        &self,
+        future: F,
+        scheduler: S,
+        builder: Builder,
+    ) -> (Option<Runnable>, JoinHandle<F::Output>)
+    where
+        F: Future + 'static,
+        S: Schedule,
+    {
+        // References: the first `Runnable`, the `JoinHandle`, and this list.
+        let ptr = raw::allocate(future, scheduler, builder, 3, self.id);
+        let runnable = Runnable::from_raw(ptr);
+        let handle = JoinHandle::from_raw(ptr);
+        // SAFETY: we hold references to the new task.
+        let header = unsafe { ptr.as_ref() };
+        let mut shard = self.shard(header.id).lock().unwrap();
+        if self.closed.load(Ordering::Acquire) {
+            drop(shard);
+            // Not linked: give back the list's reference and cancel through the `Runnable`.
+            header.state.ref_dec();
+            drop(runnable);
+            return (None, handle);
+        }
+        // SAFETY: we hold the shard lock, and the task is new and unlinked.
+        unsafe { push_front(&mut shard, ptr) };
+        (Some(runnable), handle)
+    }
+
+    /// Unlinks a finished task and drops the list's reference. Call it from
+    /// [`Schedule::release`]; a task already unlinked by shutdown, or from another list, is
+    /// left alone.
+    pub fn remove(&self, task: TaskRef<'_>) {
+        let header = task.header();
+        if header.list != self.id {
+            return;
+        }
+        let mut shard = self.shard(header.id).lock().unwrap();
+        // SAFETY: the task belongs to this list and we hold the shard's lock.
+        let linked = unsafe { unlink(&mut shard, task.ptr) };
+        drop(shard);
+        if linked {
+            // The caller (the task's completer) still holds a reference, so this is never the last.
+            let last = header.state.ref_dec();
+            debug_assert!(!last);
+        }
+    }
+
+    /// Refuses new tasks from now on (they are cancelled as they are spawned).
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+    }
+
+    /// True after [`close`](TaskList::close).
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Closes the list, then cancels every task in it: idle futures are dropped here, on this
+    /// thread; a task running elsewhere drops its future when its poll returns.
+    pub fn close_and_shutdown(&self) {
+        self.close();
+        for shard in self.shards.iter() {
+            loop {
+                let mut guard = shard.lock().unwrap();
+                let Some(ptr) = guard.head else { break };
+                // SAFETY: `ptr` is linked in this shard and we hold its lock.
+                unsafe { unlink(&mut guard, ptr) };
+                drop(guard);
+                // SAFETY: the list's reference passes to `shutdown`.
+                unsafe { (ptr.as_ref().vtable.shutdown)(ptr) };
+            }
+        }
+    }
+
+    /// The number of linked (unfinished) tasks.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| s.lock().unwrap().len).sum()
+    }
+
+    /// True if no task is linked.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Calls `f` with every linked task (a snapshot per shard, taken under its lock: keep `f` short).
+    pub fn for_each(&self, mut f: impl FnMut(TaskRef<'_>)) {
+        for shard in self.shards.iter() {
+            let guard = shard.lock().unwrap();
+            let mut cursor = guard.head;
+            while let Some(ptr) = cursor {
+                f(TaskRef::new(ptr));
+                // SAFETY: linked tasks are alive (the list holds a reference) and the lock is held.
+                cursor = unsafe { ptr.as_ref().links.with(|l| (*l).next) };
+            }
+        }
+    }
+}
+
+impl Default for TaskList {
+    fn default() -> Self {
+        TaskList::new()
+    }
+}
+
+impl Drop for TaskList {
+    fn drop(&mut self) {
+        // Whatever is still linked has a future to drop and a handle to resolve.
+        self.close_and_shutdown();
+    }
+}
+
+impl std::fmt::Debug for TaskList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskList")
+            .field("len", &self.len())
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+/// # Safety
+/// - The shard's lock is held and `ptr` is a live task that is not linked anywhere.
+unsafe fn push_front(shard: &mut Shard, ptr: NonNull<Header>) {
+    let old_head = shard.head;
+    // SAFETY: the lock is held, so the links are ours to write.
+    unsafe {
+        ptr.as_ref().links.with_mut(|l| {
+            (*l).prev = None;
+            (*l).next = old_head;
+            (*l).linked = true;
+        });
+        if let Some(old) = old_head {
+            old.as_ref().links.with_mut(|l| (*l).prev = Some(ptr));
+        }
+    }
+    shard.head = Some(ptr);
+    shard.len += 1;
+}
+
+/// Returns false if the task was not linked.
+///
+/// # Safety
+/// - The shard's lock is held and `ptr` belongs to this shard's list.
+unsafe fn unlink(shard: &mut Shard, ptr: NonNull<Header>) -> bool {
+    // SAFETY: the lock is held, so the links of this and neighbouring tasks are ours.
+    unsafe {
+        let (prev, next, linked) = ptr.as_ref().links.with(|l| ((*l).prev, (*l).next, (*l).linked));
+        if !linked {
+            return false;
+        }
+        match prev {
+            Some(prev) => prev.as_ref().links.with_mut(|l| (*l).next = next),
+            None => shard.head = next,
+        }
+        if let Some(next) = next {
+            next.as_ref().links.with_mut(|l| (*l).prev = prev);
+        }
+        ptr.as_ref().links.with_mut(|l| {
+            (*l).prev = None;
+            (*l).next = None;
+            (*l).linked = false;
+        });
+    }
+    shard.len -= 1;
+    true
+}
+
+/// A borrowed view of a task, given to [`Schedule::release`] and [`TaskList::for_each`].
+#[derive(Clone, Copy)]
+pub struct TaskRef<'a> {
+    ptr: NonNull<Header>,
+    _borrow: PhantomData<&'a Header>,
+}
+
+impl<'a> TaskRef<'a> {
+    pub(crate) fn new(ptr: NonNull<Header>) -> TaskRef<'a> {
+        TaskRef {
+            ptr,
+            _borrow: PhantomData,
+        }
+    }
+
+    fn header(&self) -> &'a Header {
+        // SAFETY: a `TaskRef` only exists while its creator holds a reference to the task.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> Id {
+        self.header().id
+    }
+
+    /// The task's name, if any.
+    pub fn name(&self) -> Option<&'a str> {
+        self.header().name()
+    }
+
+    /// Where the task was spawned.
+    pub fn location(&self) -> &'static Location<'static> {
+        self.header().location
+    }
+
+    /// What the task is doing right now.
+    pub fn status(&self) -> TaskStatus {
+        use super::state::{COMPLETE, NOTIFIED, RUNNING};
+        let s = self.header().state.load();
+        if s.has(COMPLETE) {
+            TaskStatus::Finished
+        } else if s.has(RUNNING) {
+            TaskStatus::Running
+        } else if s.has(NOTIFIED) {
+            TaskStatus::Scheduled
+        } else {
+            TaskStatus::Idle
+        }
+    }
+}
+
+impl std::fmt::Debug for TaskRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Task")
+            .field("id", &self.id())
+            .field("name", &self.name())
+            .field("status", &self.status())
+            .field("spawned_at", &format_args!("{}", self.location()))
+            .finish()
+    }
+}
+
+/// A task's activity, as seen by [`TaskRef::status`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskStatus {
+    /// Waiting for a wake.
+    Idle,
+    /// Woken, waiting in a run queue.
+    Scheduled,
+    /// Being polled.
+    Running,
+    /// Done; its output waits for the `JoinHandle`.
+    Finished,
+}

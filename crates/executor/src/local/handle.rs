@@ -1,0 +1,54 @@
+//! `LocalHandle`: spawn onto a `LocalExecutor` from any thread.
+
+use std::future::Future;
+
+use weave_core::loom::sync::Arc;
+use weave_core::task::{Builder, JoinHandle};
+use weave_core::{Schedule, Spawn};
+
+use super::{LocalScheduler, LocalShared};
+
+/// A `Clone + Send + Sync` handle to a [`LocalExecutor`](super::LocalExecutor) that spawns
+/// `Send` futures on it. Spawning after the executor was dropped gives a `JoinHandle` that
+/// resolves to a cancelled error.
+///
+/// ```
+/// use weave_core::Spawn;
+/// use weave_executor::LocalExecutor;
+///
+/// let ex = LocalExecutor::new();
+/// let handle = ex.handle();
+/// let task = std::thread::spawn(move || handle.spawn(async { 9 })).join().unwrap();
+/// assert_eq!(ex.block_on(task).unwrap(), 9);
+/// ```
+#[derive(Clone)]
+pub struct LocalHandle {
+    shared: Arc<LocalShared>,
+}
+
+impl LocalHandle {
+    pub(crate) fn new(shared: Arc<LocalShared>) -> LocalHandle {
+        LocalHandle { shared }
+    }
+}
+
+impl Spawn for LocalHandle {
+    fn spawn_with<F>(&self, future: F, builder: Builder) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let scheduler = LocalScheduler(self.shared.clone());
+        let (runnable, handle) = self.shared.tasks.spawn(future, scheduler.clone(), builder);
+        if let Some(runnable) = runnable {
+            scheduler.schedule(runnable);
+        }
+        handle
+    }
+}
+
+impl std::fmt::Debug for LocalHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalHandle").finish_non_exhaustive()
+    }
+}

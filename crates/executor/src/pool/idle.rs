@@ -1,0 +1,94 @@
+//! Which workers sleep, and how many search for work: wakes only as many workers as can
+//! find something to do, without ever leaving a task stranded.
+//!
+//! `state` packs two counters: workers *unparked* (awake) and, among them, workers
+//! *searching* (awake with an empty queue, looking to steal). The rules:
+//!
+//! 1. A new task wakes a sleeper only if nobody is searching: a searcher will find it.
+//! 2. At most half the workers search at once (throttling: more thieves only collide).
+//! 3. The last searcher to stop searching, when it goes to sleep, checks every queue once
+//!    more and wakes a worker if it finds work.
+//!
+//! Rule 3 closes the race where a task arrives just as the last searcher gives up: either
+//! the producer's SeqCst check sees the searcher still counted (and the searcher's re-check
+//! sees the task), or it sees it gone (and wakes a sleeper). The idea comes from tokio's
+//! scheduler and Go's runtime (`spinning` M's).
+
+use weave_core::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use weave_core::loom::sync::Mutex;
+
+const SEARCHING_MASK: usize = 0xffff;
+const UNPARKED_ONE: usize = 1 << 16;
+
+pub(crate) struct Idle {
+    state: AtomicUsize,
+    sleepers: Mutex<Vec<usize>>,
+    workers: usize,
+}
+
+impl Idle {
+    pub(crate) fn new(workers: usize) -> Idle {
+        assert!(workers < SEARCHING_MASK, "too many workers");
+        Idle {
+            state: AtomicUsize::new(workers * UNPARKED_ONE),
+            sleepers: Mutex::new(Vec::with_capacity(workers)),
+            workers,
+        }
+    }
+
+    fn counts(state: usize) -> (usize, usize) {
+        (state & SEARCHING_MASK, state / UNPARKED_ONE)
+    }
+
+    /// A worker to wake for new work, if one should be woken (rule 1). The chosen worker is
+    /// counted as unparked and searching before it even wakes.
+    pub(crate) fn worker_to_notify(&self) -> Option<usize> {
+        if !self.should_notify() {
+            return None;
+        }
+        let mut sleepers = self.sleepers.lock().unwrap();
+        // Re-check under the lock: another notifier may have beaten us to it.
+        if !self.should_notify() {
+            return None;
+        }
+        let worker = sleepers.pop()?;
+        self.state.fetch_add(UNPARKED_ONE | 1, SeqCst);
+        Some(worker)
+    }
+
+    fn should_notify(&self) -> bool {
+        let (searching, unparked) = Self::counts(self.state.load(SeqCst));
+        searching == 0 && unparked < self.workers
+    }
+
+    /// Tries to start searching (rule 2).
+    pub(crate) fn try_start_searching(&self) -> bool {
+        let (searching, unparked) = Self::counts(self.state.load(SeqCst));
+        if 2 * searching >= unparked.max(1) {
+            return false;
+        }
+        self.state.fetch_add(1, SeqCst);
+        true
+    }
+
+    /// Stops searching (found work). True if this was the last searcher, which must then
+    /// wake another worker so the remaining work keeps being looked for.
+    pub(crate) fn stop_searching(&self) -> bool {
+        let prev = self.state.fetch_sub(1, SeqCst);
+        Self::counts(prev).0 == 1
+    }
+
+    /// Records `worker` as asleep. True if it was the last searcher (rule 3 applies).
+    pub(crate) fn park(&self, worker: usize, searching: bool) -> bool {
+        let mut sleepers = self.sleepers.lock().unwrap();
+        let dec = UNPARKED_ONE + usize::from(searching);
+        let prev = self.state.fetch_sub(dec, SeqCst);
+        sleepers.push(worker);
+        searching && Self::counts(prev).0 == 1
+    }
+
+    /// True if `worker` still sleeps (a wake-up without a notification).
+    pub(crate) fn is_parked(&self, worker: usize) -> bool {
+        self.sleepers.lock().unwrap().contains(&worker)
+    }
+}

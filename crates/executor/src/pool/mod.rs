@@ -1,0 +1,302 @@
+//! `ThreadPool`: a work-stealing executor over N worker threads.
+//!
+//! Each worker owns a bounded local queue (`queue.rs`) and a LIFO slot holding the task it
+//! woke last (a message's receiver runs right after its sender, while the data is still in
+//! cache). Tasks scheduled from outside go to the global injector (`inject.rs`). Idle
+//! workers steal half of a busy worker's queue; how many may search, and who sleeps, is
+//! `idle.rs`. Workers sleep through `park.rs`: one of them on the shared driver, if any.
+
+mod idle;
+mod inject;
+mod park;
+mod queue;
+mod worker;
+
+#[cfg(all(test, loom))]
+mod loom_tests;
+
+use std::future::Future;
+use std::thread;
+
+use weave_core::loom::sync::atomic::{AtomicBool, Ordering::*};
+use weave_core::loom::sync::{Arc, Mutex};
+use weave_core::task::{Builder, JoinHandle, Runnable, TaskList, TaskRef};
+use weave_core::{enter, Park, Schedule, Spawn, ThreadParker};
+
+use self::idle::Idle;
+use self::inject::Inject;
+use self::park::{SharedDriver, WorkerParker, WorkerUnparker};
+use self::queue::Steal;
+use crate::context::{self, Current};
+
+/// A work-stealing thread pool (tokio's multi-thread runtime, asyncio's loop spread over
+/// cores).
+///
+/// `spawn` from anywhere; [`block_on`](ThreadPool::block_on) runs a future on the calling
+/// thread while the workers run the tasks; [`handle`](ThreadPool::handle) is a cheap
+/// `Clone + Send + Sync` spawner. Dropping the pool (or [`shutdown`](ThreadPool::shutdown))
+/// stops the workers, drops every unfinished task's future and resolves its `JoinHandle`
+/// to a cancelled error.
+///
+/// ```
+/// use weave_executor::ThreadPool;
+///
+/// let pool = ThreadPool::new(2);
+/// let handles: Vec<_> = (0..10u64).map(|i| pool.spawn(async move { i * i })).collect();
+/// let total: u64 = pool.block_on(async {
+///     let mut total = 0;
+///     for h in handles {
+///         total += h.await.unwrap();
+///     }
+///     total
+/// });
+/// assert_eq!(total, 285);
+/// ```
+pub struct ThreadPool {
+    handle: ThreadPoolHandle,
+    threads: Mutex<Vec<thread::JoinHandle<()>>>,
+}
+
+/// A `Clone + Send + Sync` handle that spawns onto a [`ThreadPool`].
+///
+/// ```
+/// use weave_core::Spawn;
+/// use weave_executor::ThreadPool;
+///
+/// let pool = ThreadPool::new(1);
+/// let handle = pool.handle();
+/// let task = std::thread::spawn(move || handle.spawn(async { "hi" })).join().unwrap();
+/// assert_eq!(pool.block_on(task).unwrap(), "hi");
+/// ```
+#[derive(Clone)]
+pub struct ThreadPoolHandle {
+    shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    remotes: Box<[Remote]>,
+    inject: Inject,
+    idle: Idle,
+    tasks: TaskList,
+    shutdown: AtomicBool,
+    driver: Option<Arc<SharedDriver>>,
+}
+
+/// What other threads may touch of a worker.
+struct Remote {
+    steal: Steal,
+    unpark: WorkerUnparker,
+}
+
+/// The scheduler stored in every task of a pool.
+#[derive(Clone)]
+struct PoolScheduler(Arc<Shared>);
+
+impl Schedule for PoolScheduler {
+    fn schedule(&self, task: Runnable) {
+        worker::schedule(&self.0, task, false);
+    }
+
+    fn yield_now(&self, task: Runnable) {
+        worker::schedule(&self.0, task, true);
+    }
+
+    fn release(&self, task: TaskRef<'_>) {
+        self.0.tasks.remove(task);
+    }
+}
+
+impl Shared {
+    /// Queues a task from outside the pool's workers.
+    fn schedule_remote(&self, task: Runnable) {
+        self.inject.push(task);
+        self.notify_parked();
+    }
+
+    /// Wakes a sleeping worker if one should look for the work just queued.
+    fn notify_parked(&self) {
+        if let Some(index) = self.idle.worker_to_notify() {
+            self.remotes[index].unpark.unpark();
+        }
+    }
+
+    /// True if some queue holds a task (a snapshot).
+    fn has_work(&self) -> bool {
+        !self.inject.is_empty() || self.remotes.iter().any(|r| !r.steal.is_empty())
+    }
+
+    fn is_shutdown(&self) -> bool {
+        self.shutdown.load(Acquire)
+    }
+}
+
+impl ThreadPool {
+    /// A pool of `workers` threads (at least one), sleeping on thread parkers when idle.
+    pub fn new(workers: usize) -> ThreadPool {
+        ThreadPool::build(workers, None, "weave-worker")
+    }
+
+    /// A pool whose idle workers take turns waiting in `driver` (a timer or reactor
+    /// `Park` layer): exactly one idle worker parks on it, the others on thread parkers.
+    pub fn with_driver<P: Park + Send + 'static>(workers: usize, driver: P) -> ThreadPool {
+        ThreadPool::build(workers, Some(Arc::new(SharedDriver::new(driver))), "weave-worker")
+    }
+
+    fn build(workers: usize, driver: Option<Arc<SharedDriver>>, name: &str) -> ThreadPool {
+        let workers = workers.max(1);
+        let mut locals = Vec::with_capacity(workers);
+        let mut remotes = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let (local, steal) = queue::new();
+            let parker = WorkerParker::new(driver.clone());
+            remotes.push(Remote {
+                steal,
+                unpark: parker.unparker(),
+            });
+            locals.push((local, parker));
+        }
+        let shared = Arc::new(Shared {
+            remotes: remotes.into_boxed_slice(),
+            inject: Inject::new(),
+            idle: Idle::new(workers),
+            tasks: TaskList::with_shards(workers * 4),
+            shutdown: AtomicBool::new(false),
+            driver,
+        });
+        let threads = locals
+            .into_iter()
+            .enumerate()
+            .map(|(index, (local, parker))| {
+                let shared = shared.clone();
+                thread::Builder::new()
+                    .name(format!("{name}-{index}"))
+                    .spawn(move || worker::run(shared, index, local, parker))
+                    .expect("failed to spawn a ThreadPool worker thread")
+            })
+            .collect();
+        ThreadPool {
+            handle: ThreadPoolHandle { shared },
+            threads: Mutex::new(threads),
+        }
+    }
+
+    /// A `Clone + Send + Sync` spawner for this pool.
+    pub fn handle(&self) -> ThreadPoolHandle {
+        self.handle.clone()
+    }
+
+    /// Spawns `future` on the pool.
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.handle.spawn_with(future, Builder::new())
+    }
+
+    /// Runs `future` on the calling thread until it completes, while the workers run the
+    /// pool's tasks. Inside it, [`spawn`](crate::spawn) spawns onto this pool.
+    ///
+    /// Panics if this thread already drives an executor.
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _enter = enter::enter("ThreadPool::block_on");
+        let _current = context::set_current(Current::Pool(self.handle()));
+        crate::block_on::run_with(&mut ThreadParker::new(), future)
+    }
+
+    /// The number of unfinished tasks.
+    pub fn len(&self) -> usize {
+        self.handle.shared.tasks.len()
+    }
+
+    /// True if no task is unfinished.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Stops the workers and cancels every unfinished task (their futures are dropped and
+    /// their `JoinHandle`s resolve to cancelled). Later spawns are cancelled at once.
+    /// Idempotent; also run by `Drop`.
+    ///
+    /// ```
+    /// use weave_executor::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(2);
+    /// let task = pool.spawn(std::future::pending::<()>());
+    /// pool.shutdown();
+    /// assert!(weave_executor::block_on(task).unwrap_err().is_cancelled());
+    /// ```
+    pub fn shutdown(&self) {
+        let shared = &self.handle.shared;
+        if shared.shutdown.swap(true, AcqRel) {
+            return;
+        }
+        for remote in shared.remotes.iter() {
+            remote.unpark.unpark();
+        }
+        let threads = std::mem::take(&mut *self.threads.lock().unwrap());
+        let current = thread::current().id();
+        for thread in threads {
+            if thread.thread().id() == current {
+                // Shut down from one of our own tasks: this worker exits when the task
+                // returns; joining it here would wait for ourselves.
+                continue;
+            }
+            // A worker only panics on a bug in the pool itself; surface it.
+            if let Err(panic) = thread.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        // Workers are gone: drop what they left queued, then every idle task.
+        drop(shared.inject.close());
+        shared.tasks.close_and_shutdown();
+    }
+}
+
+impl Drop for ThreadPool {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl std::fmt::Debug for ThreadPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadPool")
+            .field("workers", &self.handle.shared.remotes.len())
+            .field("tasks", &self.len())
+            .finish()
+    }
+}
+
+impl Spawn for ThreadPool {
+    fn spawn_with<F>(&self, future: F, builder: Builder) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.handle.spawn_with(future, builder)
+    }
+}
+
+impl Spawn for ThreadPoolHandle {
+    fn spawn_with<F>(&self, future: F, builder: Builder) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let scheduler = PoolScheduler(self.shared.clone());
+        let (runnable, handle) = self.shared.tasks.spawn(future, scheduler, builder);
+        if let Some(runnable) = runnable {
+            worker::schedule(&self.shared, runnable, false);
+        }
+        handle
+    }
+}
+
+impl std::fmt::Debug for ThreadPoolHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadPoolHandle").finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,235 @@
+//! The worker loop: find a task (LIFO slot, local queue, injector, steal), run it, sleep
+//! when there is none.
+
+use std::cell::{Cell, RefCell};
+use std::ptr;
+
+use weave_core::loom::sync::Arc;
+use weave_core::{enter, Runnable};
+
+use super::park::WorkerParker;
+use super::queue::{Local, CAPACITY};
+use super::Shared;
+use crate::context::{self, Current};
+
+/// Every this many ticks a worker serves the injector before its own queue, so tasks from
+/// outside are not starved by a worker that keeps feeding itself.
+const INJECT_INTERVAL: u32 = 61;
+/// Every this many ticks the worker lets the driver (timers, I/O) see its events.
+const DRIVER_INTERVAL: u32 = 61;
+/// At most this many LIFO-slot tasks run back to back before the slot's task is queued
+/// normally: two tasks waking each other must not starve the rest of the queue.
+const MAX_LIFO_POLLS: u32 = 3;
+
+struct Core {
+    local: Local,
+    lifo: Option<Runnable>,
+    searching: bool,
+    /// While parked, tasks woken on this thread (by the driver) go to the injector, where
+    /// the other workers can see them.
+    parked: bool,
+    tick: u32,
+    rand: u32,
+}
+
+struct WorkerContext {
+    shared: Arc<Shared>,
+    index: usize,
+    core: RefCell<Core>,
+}
+
+weave_core::loom::thread_local! {
+    static WORKER: Cell<*const WorkerContext> = const { Cell::new(ptr::null()) };
+}
+
+/// Schedules `task` on `shared`'s pool: into this worker's queues when called on one of its
+/// workers, into the injector otherwise.
+pub(super) fn schedule(shared: &Arc<Shared>, task: Runnable, yielded: bool) {
+    let task = WORKER.with(|worker| {
+        // SAFETY: `WORKER` points at a live `WorkerContext` while its worker loop runs on
+        // this thread, and is null otherwise.
+        match unsafe { worker.get().as_ref() } {
+            Some(cx) if ptr::eq(&*cx.shared, &**shared) => cx.schedule_local(task, yielded),
+            _ => Some(task),
+        }
+    });
+    if let Some(task) = task {
+        shared.schedule_remote(task);
+    }
+}
+
+impl WorkerContext {
+    /// Returns the task back if it cannot be queued locally right now.
+    fn schedule_local(&self, task: Runnable, yielded: bool) -> Option<Runnable> {
+        let Ok(mut core) = self.core.try_borrow_mut() else {
+            return Some(task);
+        };
+        if core.parked || self.shared.is_shutdown() {
+            return Some(task);
+        }
+        let overflowed = if yielded {
+            core.local.push_back(task, &self.shared.inject);
+            true
+        } else {
+            match core.lifo.replace(task) {
+                Some(previous) => {
+                    core.local.push_back(previous, &self.shared.inject);
+                    true
+                }
+                // The slot's task runs right after the current one: nobody to wake.
+                None => false,
+            }
+        };
+        drop(core);
+        if overflowed {
+            self.shared.notify_parked();
+        }
+        None
+    }
+
+    fn next_task(&self) -> Option<Runnable> {
+        let mut core = self.core.borrow_mut();
+        core.tick = core.tick.wrapping_add(1);
+        if core.tick % INJECT_INTERVAL == 0 {
+            if let Some(task) = self.shared.inject.pop() {
+                return Some(task);
+            }
+        }
+        if let Some(task) = core.lifo.take() {
+            return Some(task);
+        }
+        if let Some(task) = core.local.pop() {
+            return Some(task);
+        }
+        // Refill from the injector: a fair share, at most half our queue.
+        let share = self.shared.inject.len() / self.shared.remotes.len() + 1;
+        self.shared
+            .inject
+            .pop_into(&mut core.local, share.min(CAPACITY / 2))
+    }
+
+    fn steal_work(&self) -> Option<Runnable> {
+        let mut core = self.core.borrow_mut();
+        if !core.searching {
+            if !self.shared.idle.try_start_searching() {
+                return None;
+            }
+            core.searching = true;
+        }
+        let count = self.shared.remotes.len();
+        // xorshift: a cheap, decorrelated starting victim per attempt.
+        let mut x = core.rand;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        core.rand = x;
+        let start = x as usize % count;
+        for i in 0..count {
+            let victim = (start + i) % count;
+            if victim == self.index {
+                continue;
+            }
+            if let Some(task) = self.shared.remotes[victim].steal.steal_into(&mut core.local) {
+                return Some(task);
+            }
+        }
+        let share = self.shared.inject.len() / count + 1;
+        self.shared
+            .inject
+            .pop_into(&mut core.local, share.min(CAPACITY / 2))
+    }
+
+    fn stop_searching(&self) {
+        let mut core = self.core.borrow_mut();
+        if core.searching {
+            core.searching = false;
+            drop(core);
+            if self.shared.idle.stop_searching() {
+                // We were the last searcher and found work: others may exist, keep looking.
+                self.shared.notify_parked();
+            }
+        }
+    }
+
+    fn run_task(&self, task: Runnable) {
+        task.run();
+        let mut streak = 0;
+        loop {
+            let mut core = self.core.borrow_mut();
+            let Some(next) = core.lifo.take() else { break };
+            if streak >= MAX_LIFO_POLLS {
+                core.local.push_back(next, &self.shared.inject);
+                drop(core);
+                self.shared.notify_parked();
+                break;
+            }
+            drop(core);
+            streak += 1;
+            next.run();
+        }
+        let tick = self.core.borrow().tick;
+        if tick % DRIVER_INTERVAL == 0 {
+            if let Some(driver) = &self.shared.driver {
+                driver.poll();
+            }
+        }
+    }
+
+    fn park(&self, parker: &mut WorkerParker) {
+        let searching = {
+            let mut core = self.core.borrow_mut();
+            core.parked = true;
+            std::mem::replace(&mut core.searching, false)
+        };
+        if self.shared.idle.park(self.index, searching) && self.shared.has_work() {
+            // The last searcher re-checks before sleeping (see idle.rs, rule 3).
+            self.shared.notify_parked();
+        }
+        loop {
+            parker.park();
+            if self.shared.is_shutdown() {
+                break;
+            }
+            if !self.shared.idle.is_parked(self.index) {
+                // Notified: the notifier counted us as searching.
+                self.core.borrow_mut().searching = true;
+                break;
+            }
+        }
+        self.core.borrow_mut().parked = false;
+    }
+}
+
+pub(super) fn run(shared: Arc<Shared>, index: usize, local: Local, mut parker: WorkerParker) {
+    let _enter = enter::enter("a ThreadPool worker");
+    let _current = context::set_current(Current::Pool(super::ThreadPoolHandle {
+        shared: shared.clone(),
+    }));
+    let cx = WorkerContext {
+        shared,
+        index,
+        core: RefCell::new(Core {
+            local,
+            lifo: None,
+            searching: false,
+            parked: false,
+            tick: 0,
+            rand: 0x9e37_79b9 ^ (index as u32).wrapping_mul(0x85eb_ca6b) | 1,
+        }),
+    };
+    WORKER.with(|w| w.set(&cx));
+    while !cx.shared.is_shutdown() {
+        if let Some(task) = cx.next_task().or_else(|| cx.steal_work()) {
+            cx.stop_searching();
+            cx.run_task(task);
+            continue;
+        }
+        cx.park(&mut parker);
+    }
+    WORKER.with(|w| w.set(ptr::null()));
+    // Drop what is left queued here with the worker context gone, so tasks woken by those
+    // drops go through the injector (which shutdown drains).
+    let Core { local, lifo, .. } = cx.core.into_inner();
+    drop(lifo);
+    drop(local);
+}
