@@ -73,7 +73,9 @@ mod imp {
 
     pub mod thread {
         //! `std::thread` (loom's under `--cfg loom`).
-        pub use std::thread::{current, panicking, spawn, yield_now, JoinHandle, Thread, ThreadId};
+        pub use std::thread::{
+            current, panicking, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId,
+        };
     }
 
     pub mod hint {
@@ -81,7 +83,6 @@ mod imp {
         pub use std::hint::spin_loop;
     }
 
-    pub use std::thread_local;
 }
 
 #[cfg(loom)]
@@ -105,7 +106,7 @@ mod imp {
 
     pub mod thread {
         //! loom's threads.
-        pub use loom::thread::{current, spawn, yield_now, JoinHandle, Thread, ThreadId};
+        pub use loom::thread::{current, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
         pub use std::thread::panicking;
     }
 
@@ -114,9 +115,39 @@ mod imp {
         pub use loom::hint::spin_loop;
     }
 
-    pub use loom::thread_local;
-
     pub use loom::model;
+
+    #[doc(hidden)]
+    pub use loom as __loom;
 }
 
 pub use imp::*;
+
+/// `thread_local!` for the shim: std's (with a `const` initializer) normally, loom's under
+/// `--cfg loom`. Takes exactly one `static NAME: T = const { init };` declaration.
+///
+/// ```
+/// use std::cell::Cell;
+/// weave_core::loom::thread_local! {
+///     static DEPTH: Cell<u32> = const { Cell::new(0) };
+/// }
+/// DEPTH.with(|d| d.set(d.get() + 1));
+/// assert_eq!(DEPTH.with(Cell::get), 1);
+/// ```
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __weave_thread_local {
+    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const { $init:expr };) => {
+        #[cfg(not(loom))]
+        ::std::thread_local! {
+            $(#[$attr])* $vis static $name: $t = const { $init };
+        }
+        #[cfg(loom)]
+        $crate::loom::__loom::thread_local! {
+            $(#[$attr])* $vis static $name: $t = $init;
+        }
+    };
+}
+
+#[doc(inline)]
+pub use crate::__weave_thread_local as thread_local;

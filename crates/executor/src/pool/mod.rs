@@ -16,7 +16,7 @@ mod worker;
 mod loom_tests;
 
 use std::future::Future;
-use std::thread;
+use weave_core::loom::thread;
 
 use weave_core::loom::sync::atomic::{AtomicBool, Ordering::*};
 use weave_core::loom::sync::{Arc, Mutex};
