@@ -36,11 +36,11 @@ pub const WORKERS: usize = 2;
 /// many runs; dropping it shuts the runtime down.
 ///
 /// ```
-/// use weave_bench::runtimes::{Runtime, TokioCt};
+/// use weave_bench::runtimes::{Runtime, WeaveCt};
 ///
-/// let rt = TokioCt::build();
+/// let rt = WeaveCt::build();
 /// let answer = rt.block_on(async {
-///     TokioCt::spawn(async { TokioCt::yield_now().await }).await;
+///     WeaveCt::spawn(async { WeaveCt::yield_now().await }).await;
 ///     42
 /// });
 /// assert_eq!(answer, 42);
@@ -99,6 +99,7 @@ where
 }
 
 /// Weave's work-stealing `ThreadPool` with [`WORKERS`] workers.
+#[derive(Debug)]
 pub struct WeaveMt {
     pool: weave_executor::ThreadPool,
 }
@@ -145,6 +146,7 @@ impl Runtime for WeaveMt {
 }
 
 /// Weave's single-threaded `LocalExecutor`.
+#[derive(Debug)]
 pub struct WeaveCt {
     executor: weave_executor::LocalExecutor,
 }

@@ -94,7 +94,9 @@ impl Drop for RestoreBudget {
 /// ```
 #[track_caller]
 pub fn id() -> Id {
-    try_id().expect("weave_core::task::id() called outside a task (no task is being polled on this thread)")
+    try_id().expect(
+        "weave_core::task::id() called outside a task (no task is being polled on this thread)",
+    )
 }
 
 /// The id of the task being polled on this thread, if any.

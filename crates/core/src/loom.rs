@@ -82,7 +82,6 @@ mod imp {
         //! `std::hint::spin_loop` (loom's under `--cfg loom`).
         pub use std::hint::spin_loop;
     }
-
 }
 
 #[cfg(loom)]

@@ -31,7 +31,9 @@ fn main() {
 
     let count = 100_000u64;
     let total = pool.block_on(async move {
-        let handles: Vec<_> = (0..count).map(|i| weave_executor::spawn(async move { i })).collect();
+        let handles: Vec<_> = (0..count)
+            .map(|i| weave_executor::spawn(async move { i }))
+            .collect();
         let mut total = 0;
         for h in handles {
             total += h.await.unwrap();
@@ -39,5 +41,8 @@ fn main() {
         total
     });
     assert_eq!(total, count * (count - 1) / 2);
-    println!("{count} tasks spawned and joined; total {total}; {:?} in all", started.elapsed());
+    println!(
+        "{count} tasks spawned and joined; total {total}; {:?} in all",
+        started.elapsed()
+    );
 }

@@ -106,7 +106,7 @@ fn workload(out: &mut String, result: &WorkloadResult) {
         let max = samples.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let median = result.median(kind);
         let (limit, times) = match result.limit(kind) {
-            Some(limit) => (ns(limit), format!("{:.0}×", median / limit)),
+            Some(limit) => (limit.to_string(), format!("{:.1}×", median / limit)),
             None => ("—".to_owned(), "—".to_owned()),
         };
         let _ = writeln!(

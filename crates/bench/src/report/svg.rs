@@ -43,38 +43,13 @@ pub fn render(results: &[WorkloadResult]) -> String {
     );
     legend(&mut svg);
     axis(&mut svg, top, &y);
-    let plot_width = WIDTH - LEFT - RIGHT;
-    let group = plot_width / bars.len().max(1) as f64;
-    for (index, &(name, mt, ct)) in bars.iter().enumerate() {
-        let left = LEFT + group * index as f64;
-        bar(
-            &mut svg,
-            left + group * 0.15,
-            group * 0.33,
-            mt,
-            MT_COLOUR,
-            &y,
-        );
-        bar(
-            &mut svg,
-            left + group * 0.52,
-            group * 0.33,
-            ct,
-            CT_COLOUR,
-            &y,
-        );
-        let _ = writeln!(
-            svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{name}</text>",
-            left + group / 2.0,
-            HEIGHT - BOTTOM + 18.0,
-        );
-    }
+    // The reference lines go under the bars, so no bar label is crossed out.
+    let target = format!("target {TARGET_RATIO}");
     for (ratio, label, colour, dash) in [
         (1.0, "parity 1.0", "#555", ""),
         (
             TARGET_RATIO,
-            "target 0.8",
+            &target,
             "#2a9d3a",
             " stroke-dasharray=\"6 4\"",
         ),
@@ -87,6 +62,27 @@ pub fn render(results: &[WorkloadResult]) -> String {
              fill=\"{colour}\">{label}</text>",
             right + 6.0,
             at + 4.0,
+        );
+    }
+    let plot_width = WIDTH - LEFT - RIGHT;
+    let group = plot_width / bars.len().max(1) as f64;
+    for (index, &(name, mt, ct)) in bars.iter().enumerate() {
+        let left = LEFT + group * index as f64;
+        for (ratio, offset, colour) in [(mt, 0.15, MT_COLOUR), (ct, 0.52, CT_COLOUR)] {
+            bar(
+                &mut svg,
+                left + group * offset,
+                group * 0.33,
+                ratio,
+                colour,
+                &y,
+            );
+        }
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{name}</text>",
+            left + group / 2.0,
+            HEIGHT - BOTTOM + 18.0,
         );
     }
     svg.push_str("</svg>\n");
@@ -144,7 +140,8 @@ fn bar(svg: &mut String, x: f64, width: f64, ratio: f64, colour: &str, y: &impl 
     let _ = writeln!(
         svg,
         "<rect x=\"{x:.1}\" y=\"{at:.1}\" width=\"{width:.1}\" height=\"{:.1}\" \
-         fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{ratio:.2}</text>",
+         fill=\"{colour}\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" \
+         stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">{ratio:.2}</text>",
         base - at,
         x + width / 2.0,
         at - 4.0,

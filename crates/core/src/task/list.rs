@@ -92,7 +92,12 @@ impl TaskList {
     /// Creates a task for a `Send` future and links it. Returns its first `Runnable` (to be
     /// scheduled by the caller) and its `JoinHandle`; after [`close`](TaskList::close) the
     /// task is cancelled at once: no `Runnable`, and the handle resolves to cancelled.
-    pub fn spawn<F, S>(&self, future: F, scheduler: S, builder: Builder) -> (Option<Runnable>, JoinHandle<F::Output>)
+    pub fn spawn<F, S>(
+        &self,
+        future: F,
+        scheduler: S,
+        builder: Builder,
+    ) -> (Option<Runnable>, JoinHandle<F::Output>)
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
@@ -257,7 +262,10 @@ unsafe fn push_front(shard: &mut Shard, ptr: NonNull<Header>) {
 unsafe fn unlink(shard: &mut Shard, ptr: NonNull<Header>) -> bool {
     // SAFETY: the lock is held, so the links of this and neighbouring tasks are ours.
     unsafe {
-        let (prev, next, linked) = ptr.as_ref().links.with(|l| ((*l).prev, (*l).next, (*l).linked));
+        let (prev, next, linked) = ptr
+            .as_ref()
+            .links
+            .with(|l| ((*l).prev, (*l).next, (*l).linked));
         if !linked {
             return false;
         }

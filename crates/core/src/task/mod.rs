@@ -85,7 +85,11 @@ where
 /// - If `F` or `F::Output` is not `Send`, every `Runnable` and waker-triggered drop of the
 ///   future happens on the calling thread: the caller runs and drops the task's `Runnable`s
 ///   only there, and keeps the future's last reference there too.
-pub unsafe fn spawn_unchecked<F, S>(future: F, scheduler: S, builder: Builder) -> (Runnable, JoinHandle<F::Output>)
+pub unsafe fn spawn_unchecked<F, S>(
+    future: F,
+    scheduler: S,
+    builder: Builder,
+) -> (Runnable, JoinHandle<F::Output>)
 where
     F: Future + 'static,
     S: Schedule,

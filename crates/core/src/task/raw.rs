@@ -121,7 +121,8 @@ unsafe fn run<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
     let polled = catch_unwind(AssertUnwindSafe(|| {
         let _task = budget::enter_task(cell.header.id);
         // SAFETY: we hold RUNNING, which makes the stage ours alone.
-        cell.stage.with_mut(|stage| unsafe { poll_stage(&mut *stage, &mut cx) })
+        cell.stage
+            .with_mut(|stage| unsafe { poll_stage(&mut *stage, &mut cx) })
     }));
 
     match polled {
@@ -182,7 +183,10 @@ unsafe fn poll_stage<F: Future>(stage: &mut Stage<F>, cx: &mut Context<'_>) -> P
 ///
 /// # Safety
 /// - The caller holds RUNNING and one reference, which this consumes.
-unsafe fn cancel_and_complete<F: Future + 'static, S: Schedule>(cell: &Cell<F, S>, ptr: NonNull<Header>) {
+unsafe fn cancel_and_complete<F: Future + 'static, S: Schedule>(
+    cell: &Cell<F, S>,
+    ptr: NonNull<Header>,
+) {
     let id = cell.header.id;
     cell.stage.with_mut(|stage| {
         // SAFETY: RUNNING makes the stage ours.
@@ -206,15 +210,19 @@ unsafe fn complete<F: Future + 'static, S: Schedule>(cell: &Cell<F, S>, ptr: Non
     let prev = cell.header.state.complete();
     if !prev.has(JOIN_INTEREST) {
         // Nobody will read the output: drop it here, where it was produced.
-        // SAFETY: without a `JoinHandle` the output is still ours after COMPLETE.
         let _ = catch_unwind(AssertUnwindSafe(|| {
-            cell.stage.with_mut(|stage| unsafe { *stage = Stage::Consumed })
+            // SAFETY: without a `JoinHandle` the output is still ours after COMPLETE.
+            cell.stage
+                .with_mut(|stage| unsafe { *stage = Stage::Consumed })
         }));
     } else if prev.has(JOIN_WAKER) {
         // SAFETY: JOIN_WAKER was set when we completed, so the slot is ours to read until we
         // clear the flag; the handle does not write it meanwhile.
         cell.join_waker.with(|slot| unsafe {
-            (*slot).as_ref().expect("JOIN_WAKER set with an empty slot").wake_by_ref()
+            (*slot)
+                .as_ref()
+                .expect("JOIN_WAKER set with an empty slot")
+                .wake_by_ref()
         });
         let after = cell.header.state.unset_join_waker_after_complete();
         if !after.has(JOIN_INTEREST) {
@@ -257,7 +265,11 @@ unsafe fn dealloc<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
 /// # Safety
 /// - `ptr` is a `Cell<F, S>` the calling `JoinHandle<F::Output>` references.
 /// - `dst` points to a valid `Poll<Result<F::Output, JoinError>>`.
-unsafe fn read_output<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>, dst: *mut (), waker: &Waker) {
+unsafe fn read_output<F: Future + 'static, S: Schedule>(
+    ptr: NonNull<Header>,
+    dst: *mut (),
+    waker: &Waker,
+) {
     // SAFETY: the handle's reference keeps the cell alive.
     let cell = unsafe { cell::<F, S>(ptr) };
     if !can_read_output(cell, waker) {
@@ -315,7 +327,8 @@ unsafe fn drop_join_handle<F: Future + 'static, S: Schedule>(ptr: NonNull<Header
     if prev.has(COMPLETE) {
         // The output is ours: drop it on this thread.
         // SAFETY: COMPLETE with JOIN_INTEREST made the handle the stage's owner.
-        cell.stage.with_mut(|stage| unsafe { *stage = Stage::Consumed });
+        cell.stage
+            .with_mut(|stage| unsafe { *stage = Stage::Consumed });
         if !prev.has(JOIN_WAKER) {
             // SAFETY: JOIN_WAKER clear after completion: the slot is the handle's.
             cell.join_waker.with_mut(|slot| unsafe { (*slot).take() });

@@ -90,7 +90,9 @@ pub(crate) struct State(AtomicUsize);
 impl State {
     /// A new task: queued once (its first `Runnable`), watched by its `JoinHandle`.
     pub(crate) fn new(refs: usize) -> State {
-        State(AtomicUsize::new(NOTIFIED | JOIN_INTEREST | refs * REF_ONE))
+        State(AtomicUsize::new(
+            NOTIFIED | JOIN_INTEREST | (refs * REF_ONE),
+        ))
     }
 
     pub(crate) fn load(&self) -> Snapshot {
@@ -112,7 +114,10 @@ impl State {
     /// `Runnable::run`: take the future from the queue into the runner's hands.
     pub(crate) fn start_run(&self) -> StartRun {
         self.update(|s| {
-            debug_assert!(s.has(NOTIFIED), "running a task that was not notified: {s:?}");
+            debug_assert!(
+                s.has(NOTIFIED),
+                "running a task that was not notified: {s:?}"
+            );
             if !s.is_idle() {
                 // Cancelled by a shutdown that already owns (or dropped) the future.
                 return (None, StartRun::Skip);
@@ -190,7 +195,10 @@ impl State {
                 return (Some(s.0 | CANCELLED | NOTIFIED), WakeAction::Nothing);
             }
             // Idle: queue a `Runnable` (with a reference of its own) to do the drop.
-            (Some((s.0 | CANCELLED | NOTIFIED) + REF_ONE), WakeAction::Submit)
+            (
+                Some((s.0 | CANCELLED | NOTIFIED) + REF_ONE),
+                WakeAction::Submit,
+            )
         })
     }
 

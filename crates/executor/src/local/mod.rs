@@ -102,13 +102,15 @@ impl Schedule for LocalScheduler {
             // SAFETY: `ACTIVE` points at a `LocalInner` only while its `block_on` borrows it
             // on this thread.
             match unsafe { active.as_ref() } {
-                Some(inner) if ptr::eq(&*inner.shared, &*self.0) => match inner.queue.try_borrow_mut() {
-                    Ok(mut queue) => {
-                        queue.push_back(task);
-                        None
+                Some(inner) if ptr::eq(&*inner.shared, &*self.0) => {
+                    match inner.queue.try_borrow_mut() {
+                        Ok(mut queue) => {
+                            queue.push_back(task);
+                            None
+                        }
+                        Err(_) => Some(task),
                     }
-                    Err(_) => Some(task),
-                },
+                }
                 _ => Some(task),
             }
         });
@@ -244,7 +246,11 @@ impl LocalInner {
         // SAFETY: `LocalExecutor` is `!Send`, so this runs on its thread; its `Runnable`s
         // are run only by `block_on` here, and dropped either here (shutdown in `Drop`, on
         // this thread, after which every task is finished) or, once finished, anywhere.
-        let (runnable, handle) = unsafe { self.shared.tasks.spawn_unchecked(future, scheduler, builder) };
+        let (runnable, handle) = unsafe {
+            self.shared
+                .tasks
+                .spawn_unchecked(future, scheduler, builder)
+        };
         if let Some(runnable) = runnable {
             match self.queue.try_borrow_mut() {
                 Ok(mut queue) => queue.push_back(runnable),

@@ -9,12 +9,16 @@
 //! 3. The last searcher to stop searching, when it goes to sleep, checks every queue once
 //!    more and wakes a worker if it finds work.
 //!
-//! Rule 3 closes the race where a task arrives just as the last searcher gives up: either
-//! the producer's SeqCst check sees the searcher still counted (and the searcher's re-check
-//! sees the task), or it sees it gone (and wakes a sleeper). The idea comes from tokio's
-//! scheduler and Go's runtime (`spinning` M's).
+//! Rule 3 closes the race where a task arrives just as the last searcher gives up. Both
+//! sides touch `state` with a read-modify-write: the producer (after queueing its task)
+//! with `fetch_add(0)` to read it, the parking worker (before re-checking the queues) with
+//! its decrement. RMWs on one atomic are totally ordered and each reads the one before, so
+//! either the producer's RMW comes second and sees the worker gone (it wakes a sleeper), or
+//! the worker's comes second and acquires the producer's queue write (its re-check finds
+//! the task). This needs no `SeqCst`, which loom only models for fences. The idea comes
+//! from tokio's scheduler and Go's runtime (`spinning` M's).
 
-use weave_core::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use weave_core::loom::sync::atomic::{AtomicUsize, Ordering::*};
 use weave_core::loom::sync::Mutex;
 
 const SEARCHING_MASK: usize = 0xffff;
@@ -43,38 +47,40 @@ impl Idle {
     /// A worker to wake for new work, if one should be woken (rule 1). The chosen worker is
     /// counted as unparked and searching before it even wakes.
     pub(crate) fn worker_to_notify(&self) -> Option<usize> {
-        if !self.should_notify() {
+        // An RMW, not a load: it must read the latest state (see the module docs).
+        if !self.should_notify(self.state.fetch_add(0, AcqRel)) {
             return None;
         }
         let mut sleepers = self.sleepers.lock().unwrap();
-        // Re-check under the lock: another notifier may have beaten us to it.
-        if !self.should_notify() {
+        // Re-check under the lock (which orders us after every `park`): another notifier
+        // may have beaten us to it.
+        if !self.should_notify(self.state.load(Acquire)) {
             return None;
         }
         let worker = sleepers.pop()?;
-        self.state.fetch_add(UNPARKED_ONE | 1, SeqCst);
+        self.state.fetch_add(UNPARKED_ONE | 1, AcqRel);
         Some(worker)
     }
 
-    fn should_notify(&self) -> bool {
-        let (searching, unparked) = Self::counts(self.state.load(SeqCst));
+    fn should_notify(&self, state: usize) -> bool {
+        let (searching, unparked) = Self::counts(state);
         searching == 0 && unparked < self.workers
     }
 
     /// Tries to start searching (rule 2).
     pub(crate) fn try_start_searching(&self) -> bool {
-        let (searching, unparked) = Self::counts(self.state.load(SeqCst));
+        let (searching, unparked) = Self::counts(self.state.load(Acquire));
         if 2 * searching >= unparked.max(1) {
             return false;
         }
-        self.state.fetch_add(1, SeqCst);
+        self.state.fetch_add(1, AcqRel);
         true
     }
 
     /// Stops searching (found work). True if this was the last searcher, which must then
     /// wake another worker so the remaining work keeps being looked for.
     pub(crate) fn stop_searching(&self) -> bool {
-        let prev = self.state.fetch_sub(1, SeqCst);
+        let prev = self.state.fetch_sub(1, AcqRel);
         Self::counts(prev).0 == 1
     }
 
@@ -82,7 +88,7 @@ impl Idle {
     pub(crate) fn park(&self, worker: usize, searching: bool) -> bool {
         let mut sleepers = self.sleepers.lock().unwrap();
         let dec = UNPARKED_ONE + usize::from(searching);
-        let prev = self.state.fetch_sub(dec, SeqCst);
+        let prev = self.state.fetch_sub(dec, AcqRel);
         sleepers.push(worker);
         searching && Self::counts(prev).0 == 1
     }

@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 
-use weave_core::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use weave_core::loom::sync::atomic::{AtomicUsize, Ordering::*};
 use weave_core::loom::sync::Mutex;
 use weave_core::Runnable;
 
@@ -16,9 +16,8 @@ use super::queue::{Local, Overflow};
 
 pub(crate) struct Inject {
     queue: Mutex<Queue>,
-    /// Mirrors `queue.tasks.len()`. SeqCst, because the parking protocol pairs it with the
-    /// idle counters (see `idle.rs`): a push followed by a check of the sleepers, and a
-    /// worker going to sleep followed by a check of this length, cannot both miss.
+    /// Mirrors `queue.tasks.len()`, so an empty queue is seen without the lock. Pushes are
+    /// published to parking workers through the idle state's RMWs (see `idle.rs`).
     len: AtomicUsize,
 }
 
@@ -39,11 +38,11 @@ impl Inject {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.len.load(SeqCst) == 0
+        self.len.load(Acquire) == 0
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.len.load(SeqCst)
+        self.len.load(Acquire)
     }
 
     /// Queues `task`; after `close` the task is dropped (cancelled) instead.
@@ -55,7 +54,7 @@ impl Inject {
             return;
         }
         queue.tasks.push_back(task);
-        self.len.fetch_add(1, SeqCst);
+        self.len.fetch_add(1, Release);
     }
 
     pub(crate) fn pop(&self) -> Option<Runnable> {
@@ -64,7 +63,7 @@ impl Inject {
         }
         let mut queue = self.queue.lock().unwrap();
         let task = queue.tasks.pop_front()?;
-        self.len.fetch_sub(1, SeqCst);
+        self.len.fetch_sub(1, Release);
         Some(task)
     }
 
@@ -82,7 +81,7 @@ impl Inject {
             let task = queue.tasks.pop_front().expect("counted above");
             local.push_back(task, &NeverOverflows);
         }
-        self.len.fetch_sub(1 + extra, SeqCst);
+        self.len.fetch_sub(1 + extra, Release);
         Some(first)
     }
 
@@ -90,7 +89,7 @@ impl Inject {
     pub(crate) fn close(&self) -> VecDeque<Runnable> {
         let mut queue = self.queue.lock().unwrap();
         queue.closed = true;
-        self.len.store(0, SeqCst);
+        self.len.store(0, Release);
         std::mem::take(&mut queue.tasks)
     }
 }
@@ -107,7 +106,7 @@ impl Overflow for Inject {
         let before = queue.tasks.len();
         queue.tasks.extend(tasks);
         queue.tasks.push_back(last);
-        self.len.fetch_add(queue.tasks.len() - before, SeqCst);
+        self.len.fetch_add(queue.tasks.len() - before, Release);
     }
 }
 

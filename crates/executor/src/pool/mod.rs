@@ -139,7 +139,11 @@ impl ThreadPool {
     /// A pool whose idle workers take turns waiting in `driver` (a timer or reactor
     /// `Park` layer): exactly one idle worker parks on it, the others on thread parkers.
     pub fn with_driver<P: Park + Send + 'static>(workers: usize, driver: P) -> ThreadPool {
-        ThreadPool::build(workers, Some(Arc::new(SharedDriver::new(driver))), "weave-worker")
+        ThreadPool::build(
+            workers,
+            Some(Arc::new(SharedDriver::new(driver))),
+            "weave-worker",
+        )
     }
 
     fn build(workers: usize, driver: Option<Arc<SharedDriver>>, name: &str) -> ThreadPool {
@@ -159,7 +163,8 @@ impl ThreadPool {
             remotes: remotes.into_boxed_slice(),
             inject: Inject::new(),
             idle: Idle::new(workers),
-            tasks: TaskList::with_shards(workers * 4),
+            // Task ids pick the shard; ids differ between loom iterations, so loom needs one.
+            tasks: TaskList::with_shards(if cfg!(loom) { 1 } else { workers * 4 }),
             shutdown: AtomicBool::new(false),
             driver,
         });

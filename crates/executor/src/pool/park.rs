@@ -85,7 +85,10 @@ impl WorkerParker {
         }
         if let Some(driver) = &inner.driver {
             if let Ok(mut park) = driver.park.try_lock() {
-                match inner.state.compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst) {
+                match inner
+                    .state
+                    .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
+                {
                     Ok(_) => {}
                     Err(NOTIFIED) => {
                         inner.state.store(EMPTY, SeqCst);
@@ -100,7 +103,10 @@ impl WorkerParker {
             }
         }
         let mut guard = inner.lock.lock().unwrap();
-        match inner.state.compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst) {
+        match inner
+            .state
+            .compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst)
+        {
             Ok(_) => {}
             Err(NOTIFIED) => {
                 inner.state.store(EMPTY, SeqCst);

@@ -129,7 +129,10 @@ impl WorkerContext {
             if victim == self.index {
                 continue;
             }
-            if let Some(task) = self.shared.remotes[victim].steal.steal_into(&mut core.local) {
+            if let Some(task) = self.shared.remotes[victim]
+                .steal
+                .steal_into(&mut core.local)
+            {
                 return Some(task);
             }
         }

@@ -1,0 +1,68 @@
+//! The `ci` verb: the whole pipeline, in the order CI runs it.
+//!
+//! Cheap checks come first so a formatting slip fails in seconds: fmt, clippy (the whole
+//! workspace, benches included, so they never rot), unit and integration tests, doc tests,
+//! docs with warnings denied; then loom, miri and the bench smoke test.
+
+use crate::step::Step;
+use crate::{bench, loom, miri};
+use std::path::Path;
+
+/// Every step of the pipeline, in order.
+pub(crate) fn steps(root: &Path) -> Vec<Step> {
+    let mut steps = vec![
+        Step::cargo("fmt", &["fmt", "--all", "--check"]),
+        Step::cargo(
+            "clippy",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "-j2",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        Step::cargo(
+            "test",
+            &[
+                "test",
+                "--workspace",
+                "--exclude",
+                "weave-bench",
+                "--lib",
+                "--bins",
+                "--tests",
+                "-j2",
+            ],
+        ),
+        Step::cargo(
+            "doctest",
+            &[
+                "test",
+                "--workspace",
+                "--exclude",
+                "weave-bench",
+                "--doc",
+                "-j2",
+            ],
+        ),
+        Step::cargo(
+            "doc",
+            &[
+                "doc",
+                "--workspace",
+                "--no-deps",
+                "--exclude",
+                "weave-bench",
+                "-j2",
+            ],
+        )
+        .env("RUSTDOCFLAGS", "-D warnings"),
+    ];
+    steps.extend(loom::steps(&[], &[]));
+    steps.extend(miri::steps(&[]));
+    steps.extend(bench::steps(true, root));
+    steps
+}
