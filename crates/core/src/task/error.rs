@@ -3,6 +3,7 @@
 use std::any::Any;
 use std::fmt;
 
+use super::header::Header;
 use super::Id;
 
 /// A task ended without an output: it was cancelled (aborted, or its executor shut down),
@@ -19,6 +20,8 @@ use super::Id;
 /// ```
 pub struct JoinError {
     id: Id,
+    /// Copied from the task only when it has a name: unnamed tasks pay nothing.
+    name: Option<Box<str>>,
     repr: Repr,
 }
 
@@ -28,16 +31,18 @@ enum Repr {
 }
 
 impl JoinError {
-    pub(crate) fn cancelled(id: Id) -> JoinError {
+    pub(crate) fn cancelled(task: &Header) -> JoinError {
         JoinError {
-            id,
+            id: task.id,
+            name: task.name().map(Into::into),
             repr: Repr::Cancelled,
         }
     }
 
-    pub(crate) fn panic(id: Id, payload: Box<dyn Any + Send + 'static>) -> JoinError {
+    pub(crate) fn panic(task: &Header, payload: Box<dyn Any + Send + 'static>) -> JoinError {
         JoinError {
-            id,
+            id: task.id,
+            name: task.name().map(Into::into),
             repr: Repr::Panic(payload),
         }
     }
@@ -73,6 +78,23 @@ impl JoinError {
     pub fn id(&self) -> Id {
         self.id
     }
+
+    /// The name of the task that failed, if it was spawned with one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+}
+
+/// Displays as `task 7` or `task 7 ("fetch")`.
+struct TaskLabel<'a>(&'a JoinError);
+
+impl fmt::Display for TaskLabel<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.name {
+            Some(name) => write!(f, "task {} ({name:?})", self.0.id),
+            None => write!(f, "task {}", self.0.id),
+        }
+    }
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
@@ -84,11 +106,12 @@ fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
 
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let task = TaskLabel(self);
         match &self.repr {
-            Repr::Cancelled => write!(f, "task {} was cancelled", self.id),
+            Repr::Cancelled => write!(f, "{task} was cancelled"),
             Repr::Panic(payload) => match panic_message(payload.as_ref()) {
-                Some(msg) => write!(f, "task {} panicked with message {msg:?}", self.id),
-                None => write!(f, "task {} panicked", self.id),
+                Some(msg) => write!(f, "{task} panicked with message {msg:?}"),
+                None => write!(f, "{task} panicked"),
             },
         }
     }

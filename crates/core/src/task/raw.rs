@@ -107,7 +107,7 @@ unsafe fn run<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
         }
         StartRun::Cancel => {
             // SAFETY: `start_run` gave us RUNNING, so the future is ours to drop.
-            unsafe { cancel_and_complete(cell, ptr) };
+            unsafe { cancel_and_complete::<F, S>(ptr) };
             return;
         }
         StartRun::Poll => {}
@@ -138,22 +138,21 @@ unsafe fn run<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
                 cell.scheduler.yield_now(Runnable::from_raw(ptr));
             }
             // SAFETY: `after_pending` kept RUNNING for us.
-            AfterPending::Cancel => unsafe { cancel_and_complete(cell, ptr) },
+            AfterPending::Cancel => unsafe { cancel_and_complete::<F, S>(ptr) },
         },
         // SAFETY: the stage holds the output and we still hold RUNNING.
-        Ok(Poll::Ready(())) => unsafe { complete(cell, ptr) },
+        Ok(Poll::Ready(())) => unsafe { complete::<F, S>(ptr) },
         Err(payload) => {
             // The future panicked: drop it (a panicking destructor is caught as well) and
             // hand the first panic to the `JoinHandle`.
-            let id = cell.header.id;
             cell.stage.with_mut(|stage| {
                 // SAFETY: we still hold RUNNING.
                 let stage = unsafe { &mut *stage };
                 let _ = catch_unwind(AssertUnwindSafe(|| *stage = Stage::Consumed));
-                *stage = Stage::Finished(Err(JoinError::panic(id, payload)));
+                *stage = Stage::Finished(Err(JoinError::panic(&cell.header, payload)));
             });
             // SAFETY: the stage holds the output and we still hold RUNNING.
-            unsafe { complete(cell, ptr) };
+            unsafe { complete::<F, S>(ptr) };
         }
     }
 }
@@ -183,22 +182,20 @@ unsafe fn poll_stage<F: Future>(stage: &mut Stage<F>, cx: &mut Context<'_>) -> P
 ///
 /// # Safety
 /// - The caller holds RUNNING and one reference, which this consumes.
-unsafe fn cancel_and_complete<F: Future + 'static, S: Schedule>(
-    cell: &Cell<F, S>,
-    ptr: NonNull<Header>,
-) {
-    let id = cell.header.id;
+unsafe fn cancel_and_complete<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
+    // SAFETY: the caller's reference keeps the cell alive; this borrow ends before `complete`.
+    let cell = unsafe { cell::<F, S>(ptr) };
     cell.stage.with_mut(|stage| {
         // SAFETY: RUNNING makes the stage ours.
         let stage = unsafe { &mut *stage };
         let error = match catch_unwind(AssertUnwindSafe(|| *stage = Stage::Consumed)) {
-            Ok(()) => JoinError::cancelled(id),
-            Err(payload) => JoinError::panic(id, payload),
+            Ok(()) => JoinError::cancelled(&cell.header),
+            Err(payload) => JoinError::panic(&cell.header, payload),
         };
         *stage = Stage::Finished(Err(error));
     });
     // SAFETY: forwarded from our caller.
-    unsafe { complete(cell, ptr) };
+    unsafe { complete::<F, S>(ptr) };
 }
 
 /// Publishes the output: sets COMPLETE, notifies the `JoinHandle`, leaves the scheduler's
@@ -206,7 +203,18 @@ unsafe fn cancel_and_complete<F: Future + 'static, S: Schedule>(
 ///
 /// # Safety
 /// - The caller holds RUNNING and one reference, which this consumes; the stage is `Finished`.
-unsafe fn complete<F: Future + 'static, S: Schedule>(cell: &Cell<F, S>, ptr: NonNull<Header>) {
+unsafe fn complete<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
+    {
+        // SAFETY: the caller's reference keeps the cell alive until the drop below; the
+        // borrow ends before it, so the allocation is never freed under a live reference.
+        let cell = unsafe { cell::<F, S>(ptr) };
+        publish_output(cell, ptr);
+    }
+    // SAFETY: consuming the caller's reference.
+    unsafe { drop_reference::<F, S>(ptr) };
+}
+
+fn publish_output<F: Future, S: Schedule>(cell: &Cell<F, S>, ptr: NonNull<Header>) {
     let prev = cell.header.state.complete();
     if !prev.has(JOIN_INTEREST) {
         // Nobody will read the output: drop it here, where it was produced.
@@ -232,8 +240,6 @@ unsafe fn complete<F: Future + 'static, S: Schedule>(cell: &Cell<F, S>, ptr: Non
         }
     }
     cell.scheduler.release(TaskRef::new(ptr));
-    // SAFETY: consuming the caller's reference.
-    unsafe { drop_reference::<F, S>(ptr) };
 }
 
 /// # Safety
@@ -350,7 +356,7 @@ unsafe fn shutdown<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
     let cell = unsafe { cell::<F, S>(ptr) };
     if cell.header.state.shutdown() {
         // SAFETY: `shutdown` gave us RUNNING; the reference passes to `complete`.
-        unsafe { cancel_and_complete(cell, ptr) };
+        unsafe { cancel_and_complete::<F, S>(ptr) };
     } else {
         // Running elsewhere (its runner sees CANCELLED) or already complete.
         // SAFETY: consuming the caller's reference.

@@ -39,48 +39,55 @@ pub(crate) unsafe fn owned(ptr: NonNull<Header>) -> Waker {
     unsafe { Waker::from_raw(raw) }
 }
 
+/// The task pointer, with the provenance of the whole allocation (not just the header).
+///
 /// # Safety
 /// - `data` is a live task header pointer (the waker holds or borrows a reference).
-unsafe fn header<'a>(data: *const ()) -> &'a Header {
-    // SAFETY: see the function's contract.
-    unsafe { &*(data as *const Header) }
+unsafe fn task(data: *const ()) -> NonNull<Header> {
+    // SAFETY: task pointers are never null.
+    unsafe { NonNull::new_unchecked(data as *mut Header) }
 }
 
 unsafe fn clone(data: *const ()) -> RawWaker {
     // SAFETY: a waker being cloned holds (or borrows) a reference.
-    unsafe { header(data) }.state.ref_inc();
+    unsafe { task(data).as_ref() }.state.ref_inc();
     RawWaker::new(data, &VTABLE)
 }
 
 unsafe fn wake(data: *const ()) {
-    // SAFETY: the waker's own reference keeps the header alive through this call.
-    let header = unsafe { header(data) };
-    let ptr = NonNull::from(header);
-    match header.state.wake(true) {
+    // SAFETY: the waker's own reference keeps the task alive through this call.
+    let ptr = unsafe { task(data) };
+    // SAFETY: as above.
+    let (action, last) = unsafe { ptr.as_ref() }.state.wake(true);
+    // SAFETY: as above; read before the task may be freed.
+    let vtable = unsafe { ptr.as_ref() }.vtable;
+    match (action, last) {
         // SAFETY: `wake` moved our reference to the new `Runnable`.
-        (WakeAction::Submit, _) => unsafe { (header.vtable.schedule)(ptr) },
-        (WakeAction::Nothing, true) => {
-            // SAFETY: ours was the last reference.
-            unsafe { (header.vtable.dealloc)(ptr) }
-        }
+        (WakeAction::Submit, _) => unsafe { (vtable.schedule)(ptr) },
+        // SAFETY: ours was the last reference.
+        (WakeAction::Nothing, true) => unsafe { (vtable.dealloc)(ptr) },
         (WakeAction::Nothing, false) => {}
     }
 }
 
 unsafe fn wake_by_ref(data: *const ()) {
-    // SAFETY: the waker's reference keeps the header alive through this call.
-    let header = unsafe { header(data) };
+    // SAFETY: the waker's reference keeps the task alive through this call.
+    let ptr = unsafe { task(data) };
+    // SAFETY: as above.
+    let header = unsafe { ptr.as_ref() };
     if let (WakeAction::Submit, _) = header.state.wake(false) {
         // SAFETY: `wake` took a fresh reference for the new `Runnable`.
-        unsafe { (header.vtable.schedule)(NonNull::from(header)) }
+        unsafe { (header.vtable.schedule)(ptr) }
     }
 }
 
 unsafe fn drop_waker(data: *const ()) {
-    // SAFETY: the waker's reference keeps the header alive through this call.
-    let header = unsafe { header(data) };
-    if header.state.ref_dec() {
+    // SAFETY: the waker's reference keeps the task alive through this call.
+    let ptr = unsafe { task(data) };
+    // SAFETY: as above; the vtable is read before the count drops.
+    let (vtable, last) = unsafe { (ptr.as_ref().vtable, ptr.as_ref().state.ref_dec()) };
+    if last {
         // SAFETY: that was the last reference.
-        unsafe { (header.vtable.dealloc)(NonNull::from(header)) }
+        unsafe { (vtable.dealloc)(ptr) }
     }
 }

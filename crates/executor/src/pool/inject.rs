@@ -85,6 +85,13 @@ impl Inject {
         Some(first)
     }
 
+    /// Takes every queued task (the caller drops them, outside the lock).
+    pub(crate) fn take_all(&self) -> VecDeque<Runnable> {
+        let mut queue = self.queue.lock().unwrap();
+        self.len.store(0, Release);
+        std::mem::take(&mut queue.tasks)
+    }
+
     /// Refuses further tasks and returns the queued ones (the caller drops them).
     pub(crate) fn close(&self) -> VecDeque<Runnable> {
         let mut queue = self.queue.lock().unwrap();

@@ -144,7 +144,11 @@ fn loom_shutdown_racing_a_wake_drops_the_future_once() {
 
 #[test]
 fn loom_two_workers_run_a_task_that_wakes_another() {
-    loom::model(|| {
+    // Two workers, the injector, stealing and the idle protocol together make a large
+    // state space: bound it to one preemption so the model stays in CI's budget.
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(1);
+    builder.check(|| {
         let pool = ThreadPool::new(2);
         let gate = Gate {
             open: Arc::new(AtomicBool::new(false)),

@@ -254,9 +254,19 @@ impl ThreadPool {
                 std::panic::resume_unwind(panic);
             }
         }
-        // Workers are gone: drop what they left queued, then every idle task.
+        // Workers are gone. Cancel what is queued and every idle task. A cancelled future's
+        // destructor may wake other tasks: the injector stays open meanwhile so those wakes
+        // queue up (and are drained by the next round) instead of cancelling the next task
+        // inline, which would recurse once per link of a chain of tasks.
+        loop {
+            drop(shared.inject.take_all());
+            shared.tasks.close_and_shutdown();
+            if shared.inject.is_empty() {
+                break;
+            }
+        }
+        // Every task is finished now: a later wake's `Runnable` is dropped on the spot.
         drop(shared.inject.close());
-        shared.tasks.close_and_shutdown();
     }
 }
 
