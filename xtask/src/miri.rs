@@ -10,7 +10,7 @@ use crate::step::Step;
 use crate::tools;
 
 /// The crates whose tests run under miri.
-const CRATES: &[&str] = &["weave-core", "weave-executor"];
+const CRATES: &[&str] = &["weave-core", "weave-executor", "weave-tests"];
 
 /// The flags miri always gets; a `MIRIFLAGS` from the environment is appended to them.
 const MIRIFLAGS: &str = "-Zmiri-strict-provenance -Zmiri-disable-isolation";

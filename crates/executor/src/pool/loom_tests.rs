@@ -141,30 +141,3 @@ fn loom_shutdown_racing_a_wake_drops_the_future_once() {
         drop(gate.waker.lock().unwrap().take());
     });
 }
-
-#[test]
-fn loom_two_workers_run_a_task_that_wakes_another() {
-    // Two workers, the injector, stealing and the idle protocol together make a large
-    // state space: bound it to one preemption so the model stays in CI's budget.
-    let mut builder = loom::model::Builder::new();
-    builder.preemption_bound = Some(1);
-    builder.check(|| {
-        let pool = ThreadPool::new(2);
-        let gate = Gate {
-            open: Arc::new(AtomicBool::new(false)),
-            waker: Arc::new(Mutex::new(None)),
-        };
-        let waiter = pool.spawn(gate.clone());
-        let opener = pool.spawn(async move {
-            gate.open.store(true, SeqCst);
-            let waker = gate.waker.lock().unwrap().take();
-            if let Some(w) = waker {
-                w.wake();
-            }
-        });
-        crate::block_on(async {
-            opener.await.unwrap();
-            waiter.await.unwrap();
-        });
-    });
-}
