@@ -292,3 +292,98 @@ impl Steal {
         }
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use std::sync::Mutex;
+
+    use weave_core::task::{self, Id};
+
+    use super::*;
+
+    struct Sink(Mutex<Vec<Runnable>>);
+
+    impl Overflow for Sink {
+        fn push_batch(&self, tasks: impl Iterator<Item = Runnable>, last: Runnable) {
+            let mut sink = self.0.lock().unwrap();
+            sink.extend(tasks);
+            sink.push(last);
+        }
+    }
+
+    fn task() -> Runnable {
+        task::spawn(async {}, |_: Runnable| {}).0
+    }
+
+    #[test]
+    fn fifo_order_and_overflow_moves_the_oldest_half() {
+        let (mut local, _steal) = new();
+        let sink = Sink(Mutex::new(Vec::new()));
+        let ids: Vec<Id> = (0..CAPACITY + 1)
+            .map(|_| {
+                let t = task();
+                let id = t.id();
+                local.push_back(t, &sink);
+                id
+            })
+            .collect();
+        let overflowed: Vec<Id> = sink.0.lock().unwrap().iter().map(Runnable::id).collect();
+        // The oldest half plus the task that did not fit went to the overflow, in order.
+        let mut expected = ids[..CAPACITY / 2].to_vec();
+        expected.push(ids[CAPACITY]);
+        assert_eq!(overflowed, expected);
+        let mut rest = Vec::new();
+        while let Some(t) = local.pop() {
+            rest.push(t.id());
+        }
+        assert_eq!(rest, ids[CAPACITY / 2..CAPACITY]);
+    }
+
+    #[test]
+    fn steal_takes_half_and_wraps_around() {
+        let (mut victim, steal) = new();
+        let (mut thief, _) = new();
+        let sink = Sink(Mutex::new(Vec::new()));
+        // Move the positions near the u32/ring wrap first.
+        for _ in 0..3 * CAPACITY + 5 {
+            victim.push_back(task(), &sink);
+            drop(victim.pop());
+        }
+        let ids: Vec<Id> = (0..10)
+            .map(|_| {
+                let t = task();
+                let id = t.id();
+                victim.push_back(t, &sink);
+                id
+            })
+            .collect();
+        let first = steal.steal_into(&mut thief).expect("half of 10");
+        let mut stolen = vec![first.id()];
+        while let Some(t) = thief.pop() {
+            stolen.push(t.id());
+        }
+        assert_eq!(stolen.len(), 5);
+        let mut left = Vec::new();
+        while let Some(t) = victim.pop() {
+            left.push(t.id());
+        }
+        let mut all: Vec<Id> = stolen.into_iter().chain(left).collect();
+        all.sort();
+        let mut expected = ids;
+        expected.sort();
+        assert_eq!(all, expected);
+        assert!(sink.0.lock().unwrap().is_empty());
+        assert!(steal.steal_into(&mut thief).is_none());
+    }
+
+    #[test]
+    fn dropping_the_queue_cancels_what_it_holds() {
+        let (mut local, steal) = new();
+        let sink = Sink(Mutex::new(Vec::new()));
+        let (r, h) = task::spawn(std::future::pending::<()>(), |_: Runnable| {});
+        local.push_back(r, &sink);
+        drop(local);
+        assert!(h.is_finished());
+        assert!(steal.is_empty());
+    }
+}
