@@ -293,9 +293,6 @@ impl LocalInner {
                 let Some(task) = self.next_task() else { break };
                 task.run();
                 ran += 1;
-                if main.woken.load(Relaxed) {
-                    break;
-                }
             }
             if ran > 0 {
                 // Busy: let the driver see its events without sleeping.
