@@ -6,7 +6,7 @@ use std::ptr::NonNull;
 use std::task::Waker;
 
 use super::state::State;
-use super::Id;
+use super::{Id, TaskList};
 use crate::loom::cell::UnsafeCell;
 
 /// Type-erased entry points into a task, filled in per future and scheduler type by `raw.rs`.
@@ -44,8 +44,11 @@ pub(crate) struct Header {
     pub(crate) id: Id,
     pub(crate) location: &'static Location<'static>,
     pub(crate) meta: Option<Box<Meta>>,
-    /// The id of the `TaskList` this task is linked in (0: none); never changes.
-    pub(crate) list: u64,
+    /// The `TaskList` the task joins when it first waits (null: none); never changes. The
+    /// list outlives the task (`TaskList::spawn`'s contract).
+    pub(crate) list: *const TaskList,
+    /// Whether the task joined `list`; written once, by the holder of RUNNING.
+    pub(crate) registered: UnsafeCell<bool>,
     pub(crate) links: UnsafeCell<Links>,
 }
 

@@ -1,15 +1,16 @@
-//! `TaskList`: every live task of an executor, so shutdown can reach the idle ones.
+//! `TaskList`: every waiting task of an executor, so shutdown can reach the idle ones.
 //!
 //! A task parked on a waker that nobody will ever fire is in no run queue; only this list
-//! still knows it. The list holds one reference per task and is sharded by task id, so
-//! workers spawning and completing tasks on different threads rarely meet on one lock.
-//! Links are intrusive (stored in the task header): linking and unlinking allocate nothing.
+//! still knows it. A task joins the list the first time its poll returns `Pending` (a task
+//! that finishes in its first poll, as most short tasks do, never takes the list's lock) and
+//! leaves it when it finishes. The list holds one reference per linked task and is sharded
+//! by task id, so workers on different threads rarely meet on one lock. Links are intrusive
+//! (stored in the task header): linking and unlinking allocate nothing.
 
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::Location;
-use std::ptr::NonNull;
-use std::sync::atomic::AtomicU64;
+use std::ptr::{self, NonNull};
 
 use super::header::Header;
 use super::{raw, Builder, Id, JoinHandle, Runnable, Schedule};
@@ -19,8 +20,10 @@ use crate::loom::sync::Mutex;
 /// The live tasks of one executor.
 ///
 /// Executors spawn through [`TaskList::spawn`], unlink finished tasks from
-/// [`Schedule::release`], and on shutdown call [`TaskList::close_and_shutdown`], which drops
-/// every remaining future and resolves every pending `JoinHandle` to a cancelled error.
+/// [`Schedule::release`], and on shutdown drop what their queues hold and call
+/// [`TaskList::close_and_shutdown`], which drops every waiting future and resolves every
+/// pending `JoinHandle` to a cancelled error. Tasks that never waited are in a run queue
+/// (or running): dropping a queued `Runnable` cancels its task.
 ///
 /// ```
 /// use std::sync::{Arc, Mutex};
@@ -44,7 +47,9 @@ use crate::loom::sync::Mutex;
 ///
 /// let queue = Arc::new(Queue { tasks: TaskList::new(), ready: Mutex::new(Vec::new()) });
 /// let scheduler = Scheduler(queue.clone());
-/// let (runnable, handle) = queue.tasks.spawn(std::future::pending::<()>(), scheduler, Builder::new());
+/// // SAFETY: the scheduler holds the `Arc` that owns the list, so the list outlives the task.
+/// let (runnable, handle) =
+///     unsafe { queue.tasks.spawn(std::future::pending::<()>(), scheduler, Builder::new()) };
 /// runnable.unwrap().run(); // polls once; the task now waits forever
 /// assert_eq!(queue.tasks.len(), 1);
 /// queue.tasks.close_and_shutdown(); // drops the future
@@ -52,7 +57,6 @@ use crate::loom::sync::Mutex;
 /// assert_eq!(queue.tasks.len(), 0);
 /// ```
 pub struct TaskList {
-    id: u64,
     closed: AtomicBool,
     shards: Box<[Mutex<Shard>]>,
 }
@@ -74,10 +78,8 @@ impl TaskList {
 
     /// A list with `shards` locks (rounded up to a power of two).
     pub fn with_shards(shards: usize) -> TaskList {
-        static NEXT_LIST: AtomicU64 = AtomicU64::new(1);
         let shards = shards.max(1).next_power_of_two();
         TaskList {
-            id: NEXT_LIST.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             closed: AtomicBool::new(false),
             shards: (0..shards)
                 .map(|_| Mutex::new(Shard { head: None, len: 0 }))
@@ -89,10 +91,15 @@ impl TaskList {
         &self.shards[id.as_u64() as usize & (self.shards.len() - 1)]
     }
 
-    /// Creates a task for a `Send` future and links it. Returns its first `Runnable` (to be
-    /// scheduled by the caller) and its `JoinHandle`; after [`close`](TaskList::close) the
-    /// task is cancelled at once: no `Runnable`, and the handle resolves to cancelled.
-    pub fn spawn<F, S>(
+    /// Creates a task for a `Send` future that joins this list when it first waits. Returns
+    /// its first `Runnable` (to be scheduled by the caller) and its `JoinHandle`; after
+    /// [`close`](TaskList::close) the task is cancelled at once: no `Runnable`, and the handle
+    /// resolves to cancelled.
+    ///
+    /// # Safety
+    /// - The list outlives the task: keep it in the state the task's scheduler holds (an
+    ///   executor's shared `Arc`), as tasks keep a pointer to it.
+    pub unsafe fn spawn<F, S>(
         &self,
         future: F,
         scheduler: S,
@@ -103,13 +110,15 @@ impl TaskList {
         F::Output: Send + 'static,
         S: Schedule,
     {
-        // SAFETY: `F` is `Send`, so it may be polled and dropped on any thread.
+        // SAFETY: `F` is `Send`, so it may be polled and dropped on any thread; the caller
+        // promised the list outlives the task.
         unsafe { self.spawn_unchecked(future, scheduler, builder) }
     }
 
     /// Like [`spawn`](TaskList::spawn), without requiring `Send`.
     ///
     /// # Safety
+    /// - The list outlives the task (see [`spawn`](TaskList::spawn)).
     /// - If `F` or `F::Output` is not `Send`, every `Runnable` of the task is run and dropped
     ///   on the thread that called this (or dropped after the task finished), and
     ///   [`close_and_shutdown`](TaskList::close_and_shutdown) is called on that thread.
@@ -125,23 +134,34 @@ impl TaskList {
         F: Future + 'static,
         S: Schedule,
     {
-        // References: the first `Runnable`, the `JoinHandle`, and this list.
-        let ptr = raw::allocate(future, scheduler, builder, 3, self.id);
+        // References: the first `Runnable` and the `JoinHandle`; the list takes its own when
+        // the task first waits.
+        let ptr = raw::allocate(future, scheduler, builder, 2, self);
         let runnable = Runnable::from_raw(ptr);
         let handle = JoinHandle::from_raw(ptr);
-        // SAFETY: we hold references to the new task.
-        let header = unsafe { ptr.as_ref() };
-        let mut shard = self.shard(header.id).lock().unwrap();
         if self.closed.load(Ordering::Acquire) {
-            drop(shard);
-            // Not linked: give back the list's reference and cancel through the `Runnable`.
-            header.state.ref_dec();
+            // Cancel through the `Runnable`: the future is dropped here, unpolled.
             drop(runnable);
             return (None, handle);
         }
-        // SAFETY: we hold the shard lock, and the task is new and unlinked.
-        unsafe { push_front(&mut shard, ptr) };
         (Some(runnable), handle)
+    }
+
+    /// Links a task that waits for the first time; false if the list is closed (the caller,
+    /// which holds the task's RUNNING bit, then cancels it).
+    pub(crate) fn link(&self, ptr: NonNull<Header>) -> bool {
+        // SAFETY: the caller holds a reference to the task.
+        let header = unsafe { ptr.as_ref() };
+        let mut shard = self.shard(header.id).lock().unwrap();
+        // Checked under the shard lock: `close_and_shutdown` closes before it drains the
+        // shards, so a task linked here is always drained.
+        if self.closed.load(Ordering::Acquire) {
+            return false;
+        }
+        header.state.ref_inc();
+        // SAFETY: we hold the shard lock; the task waits for the first time, so it is unlinked.
+        unsafe { push_front(&mut shard, ptr) };
+        true
     }
 
     /// Unlinks a finished task and drops the list's reference. Call it from
@@ -149,7 +169,12 @@ impl TaskList {
     /// left alone.
     pub fn remove(&self, task: TaskRef<'_>) {
         let header = task.header();
-        if header.list != self.id {
+        if !ptr::eq(header.list, self) {
+            return;
+        }
+        // SAFETY: written only before completion by the holder of RUNNING; the caller
+        // completed the task, which ordered that write before this read.
+        if !header.registered.with(|registered| unsafe { *registered }) {
             return;
         }
         let mut shard = self.shard(header.id).lock().unwrap();
@@ -190,7 +215,7 @@ impl TaskList {
         }
     }
 
-    /// The number of linked (unfinished) tasks.
+    /// The number of linked tasks: unfinished tasks that have waited at least once.
     pub fn len(&self) -> usize {
         self.shards.iter().map(|s| s.lock().unwrap().len).sum()
     }

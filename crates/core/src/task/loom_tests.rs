@@ -216,14 +216,17 @@ fn loom_task_list_shutdown_racing_wake() {
         let guard = DropCount(drops.clone());
         let gate = Gate::new();
         let g = gate.clone();
-        let (r, mut h) = list.spawn(
-            async move {
-                let _guard = guard;
-                g.await;
-            },
-            Sched(q.clone(), list.clone()),
-            task::Builder::new(),
-        );
+        // SAFETY: `Sched` holds the list's `Arc`, so it outlives the task.
+        let (r, mut h) = unsafe {
+            list.spawn(
+                async move {
+                    let _guard = guard;
+                    g.await;
+                },
+                Sched(q.clone(), list.clone()),
+                task::Builder::new(),
+            )
+        };
         r.unwrap().run();
         let opener = {
             let gate = gate.clone();
@@ -238,5 +241,47 @@ fn loom_task_list_shutdown_racing_wake() {
             Poll::Ready(Err(e)) if e.is_cancelled()
         ));
         drop(gate.waker.lock().unwrap().take());
+    });
+}
+
+#[test]
+fn loom_first_wait_racing_list_close_drops_future_once() {
+    #[derive(Clone)]
+    struct Sched(Queue, Arc<TaskList>);
+    impl Schedule for Sched {
+        fn schedule(&self, t: Runnable) {
+            self.0.schedule(t);
+        }
+        fn release(&self, t: TaskRef<'_>) {
+            self.1.remove(t);
+        }
+    }
+    loom::model(|| {
+        let q = Queue::new();
+        let list = Arc::new(TaskList::new());
+        let drops = Arc::new(AtomicUsize::new(0));
+        let guard = DropCount(drops.clone());
+        // SAFETY: `Sched` holds the list's `Arc`, so it outlives the task.
+        let (r, mut h) = unsafe {
+            list.spawn(
+                async move {
+                    let _guard = guard;
+                    std::future::pending::<()>().await;
+                },
+                Sched(q.clone(), list.clone()),
+                task::Builder::new(),
+            )
+        };
+        let runner = thread::spawn(move || r.unwrap().run());
+        list.close_and_shutdown();
+        runner.join().unwrap();
+        // Linked before the close (shutdown dropped it) or refused by the closed list (the
+        // runner dropped it): either way exactly once, and never left behind in the list.
+        assert_eq!(drops.load(SeqCst), 1);
+        assert!(list.is_empty());
+        assert!(matches!(
+            poll_handle(&mut h, Waker::noop()),
+            Poll::Ready(Err(e)) if e.is_cancelled()
+        ));
     });
 }

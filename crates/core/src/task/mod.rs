@@ -94,6 +94,6 @@ where
     F: Future + 'static,
     S: Schedule,
 {
-    let ptr = raw::allocate(future, scheduler, builder, 2, 0);
+    let ptr = raw::allocate(future, scheduler, builder, 2, std::ptr::null());
     (Runnable::from_raw(ptr), JoinHandle::from_raw(ptr))
 }

@@ -12,7 +12,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::header::{Header, Links, Meta, Vtable};
 use super::state::{AfterPending, StartRun, State, COMPLETE, JOIN_INTEREST, JOIN_WAKER};
-use super::{waker, Builder, Id, JoinError, Runnable, Schedule, TaskRef};
+use super::{waker, Builder, Id, JoinError, Runnable, Schedule, TaskList, TaskRef};
 use crate::budget;
 use crate::loom::cell::UnsafeCell;
 
@@ -40,7 +40,7 @@ pub(crate) fn allocate<F, S>(
     scheduler: S,
     builder: Builder,
     refs: usize,
-    list: u64,
+    list: *const TaskList,
 ) -> NonNull<Header>
 where
     F: Future + 'static,
@@ -55,6 +55,7 @@ where
             location: builder.location,
             meta,
             list,
+            registered: UnsafeCell::new(false),
             links: UnsafeCell::new(Links {
                 prev: None,
                 next: None,
@@ -126,6 +127,11 @@ unsafe fn run<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
     }));
 
     match polled {
+        Ok(Poll::Pending) if !register_on_first_wait(&cell.header, ptr) => {
+            // The executor shut down while this task ran its first poll.
+            // SAFETY: we still hold RUNNING.
+            unsafe { cancel_and_complete::<F, S>(ptr) }
+        }
         Ok(Poll::Pending) => match cell.header.state.after_pending() {
             AfterPending::Idle { last_ref } => {
                 if last_ref {
@@ -155,6 +161,24 @@ unsafe fn run<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
             unsafe { complete::<F, S>(ptr) };
         }
     }
+}
+
+/// Joins the task's `TaskList` the first time it waits, so shutdown can find it while idle.
+/// A task that finishes in its first poll (most short tasks) never touches the list's lock.
+/// Returns false if the list is closed. The caller holds RUNNING.
+fn register_on_first_wait(header: &Header, ptr: NonNull<Header>) -> bool {
+    if header.list.is_null() {
+        return true;
+    }
+    // SAFETY: only the holder of RUNNING touches `registered` before completion.
+    let first = header
+        .registered
+        .with_mut(|registered| unsafe { !std::mem::replace(&mut *registered, true) });
+    if !first {
+        return true;
+    }
+    // SAFETY: the list outlives its tasks (`TaskList::spawn_unchecked`'s contract).
+    unsafe { (*header.list).link(ptr) }
 }
 
 /// # Safety

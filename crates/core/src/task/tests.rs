@@ -265,18 +265,23 @@ fn task_list_shutdown_drops_idle_futures() {
     let mut handles = Vec::new();
     for _ in 0..10 {
         let t = Tracked::new(&live);
-        let (r, h) = list.spawn(
-            async move {
-                let _t = t;
-                std::future::pending::<()>().await
-            },
-            Sched(q.clone(), list.clone()),
-            Builder::new().name("idle"),
-        );
+        // SAFETY: `Sched` holds the list's `Arc`, so it outlives the task.
+        let (r, h) = unsafe {
+            list.spawn(
+                async move {
+                    let _t = t;
+                    std::future::pending::<()>().await
+                },
+                Sched(q.clone(), list.clone()),
+                Builder::new().name("idle"),
+            )
+        };
         q.0.lock().unwrap().push_back(r.unwrap());
         handles.push(h);
     }
-    let (r, done) = list.spawn(async { 5 }, Sched(q.clone(), list.clone()), Builder::new());
+    // SAFETY: as above.
+    let (r, done) =
+        unsafe { list.spawn(async { 5 }, Sched(q.clone(), list.clone()), Builder::new()) };
     q.0.lock().unwrap().push_back(r.unwrap());
     q.run_all();
     assert_eq!(list.len(), 10, "the finished task left the list");
@@ -296,7 +301,9 @@ fn task_list_shutdown_drops_idle_futures() {
     let mut done = done;
     assert!(matches!(poll_once(&mut done), Poll::Ready(Ok(5))));
     // Spawning into a closed list cancels at once.
-    let (r, mut h) = list.spawn(async { 1 }, Sched(q.clone(), list.clone()), Builder::new());
+    // SAFETY: as above.
+    let (r, mut h) =
+        unsafe { list.spawn(async { 1 }, Sched(q.clone(), list.clone()), Builder::new()) };
     assert!(r.is_none());
     assert!(matches!(poll_once(&mut h), Poll::Ready(Err(e)) if e.is_cancelled()));
     // Break the list <-> scheduler cycle of the test.

@@ -39,7 +39,9 @@ impl Spawn for LocalHandle {
         F::Output: Send + 'static,
     {
         let scheduler = LocalScheduler(self.shared.clone());
-        let (runnable, handle) = self.shared.tasks.spawn(future, scheduler.clone(), builder);
+        // SAFETY: the list lives in `LocalShared`, which the task's scheduler keeps alive.
+        let (runnable, handle) =
+            unsafe { self.shared.tasks.spawn(future, scheduler.clone(), builder) };
         if let Some(runnable) = runnable {
             scheduler.schedule(runnable);
         }

@@ -204,12 +204,13 @@ impl LocalExecutor {
         self.spawn_local_with(future, Builder::new())
     }
 
-    /// The number of unfinished tasks.
+    /// The number of unfinished tasks that have been suspended at least once (a task still
+    /// waiting for its first poll is not counted).
     pub fn len(&self) -> usize {
         self.inner.shared.tasks.len()
     }
 
-    /// True if no task is unfinished.
+    /// True if no task is suspended (see [`len`](LocalExecutor::len)).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -243,7 +244,8 @@ impl LocalInner {
         F::Output: 'static,
     {
         let scheduler = LocalScheduler(self.shared.clone());
-        // SAFETY: `LocalExecutor` is `!Send`, so this runs on its thread; its `Runnable`s
+        // SAFETY: the list lives in `LocalShared`, which the task's scheduler keeps alive.
+        // `LocalExecutor` is `!Send`, so this runs on its thread; its `Runnable`s
         // are run only by `block_on` here, and dropped either here (shutdown in `Drop`, on
         // this thread, after which every task is finished) or, once finished, anywhere.
         let (runnable, handle) = unsafe {

@@ -211,12 +211,13 @@ impl ThreadPool {
         crate::block_on::run_with(&mut ThreadParker::new(), future)
     }
 
-    /// The number of unfinished tasks.
+    /// The number of unfinished tasks that have been suspended at least once (a task still
+    /// waiting for its first poll is not counted).
     pub fn len(&self) -> usize {
         self.handle.shared.tasks.len()
     }
 
-    /// True if no task is unfinished.
+    /// True if no task is suspended (see [`len`](ThreadPool::len)).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -302,7 +303,8 @@ impl Spawn for ThreadPoolHandle {
         F::Output: Send + 'static,
     {
         let scheduler = PoolScheduler(self.shared.clone());
-        let (runnable, handle) = self.shared.tasks.spawn(future, scheduler, builder);
+        // SAFETY: the list lives in `Shared`, which the task's scheduler keeps alive.
+        let (runnable, handle) = unsafe { self.shared.tasks.spawn(future, scheduler, builder) };
         if let Some(runnable) = runnable {
             worker::schedule(&self.shared, runnable, false);
         }
