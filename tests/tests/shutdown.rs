@@ -14,10 +14,10 @@ use weave_core::{JoinHandle, Spawn};
 use weave_executor::{LocalExecutor, ThreadPool};
 use weave_tests::{assert_all_cancelled, counted, mailbox, spawn_wake_chain, yield_until};
 
-const PARKED: usize = 1000;
+const PARKED: usize = if cfg!(miri) { 50 } else { 1000 };
 /// Long enough for every kind of neighbour (same shard, other shard, queued, idle); how
 /// deep a chain may get is `shutdown_deep.rs`'s subject.
-const CHAIN: usize = 100;
+const CHAIN: usize = if cfg!(miri) { 20 } else { 100 };
 
 /// A task that counts itself as started, then waits forever.
 async fn park_forever(started: Arc<AtomicUsize>) {

@@ -9,6 +9,9 @@ use weave_core::task::{self, yield_now, Builder, Id};
 use weave_executor::{LocalExecutor, ThreadPool};
 use weave_tests::expect_panics_starting_with;
 
+/// How many tasks the id-uniqueness test spawns (fewer under miri, which is slow).
+const IDS: usize = if cfg!(miri) { 100 } else { 1000 };
+
 #[test]
 fn builder_spawns_a_named_task_on_any_spawner() {
     let builder = Builder::new().name("fetch");
@@ -85,7 +88,7 @@ fn ids_are_unique_across_tasks_and_executors() {
     let pool = ThreadPool::new(2);
     let ex = LocalExecutor::new();
     let mut handles = Vec::new();
-    for i in 0..1000 {
+    for i in 0..IDS {
         if i % 2 == 0 {
             handles.push(pool.spawn(async { task::id() }));
         } else {
@@ -93,7 +96,7 @@ fn ids_are_unique_across_tasks_and_executors() {
         }
     }
     let handle_ids: HashSet<Id> = handles.iter().map(|h| h.id()).collect();
-    assert_eq!(handle_ids.len(), 1000, "two handles share an id");
+    assert_eq!(handle_ids.len(), IDS, "two handles share an id");
 
     let seen: HashSet<Id> = ex.block_on(async {
         let mut seen = HashSet::new();
@@ -102,7 +105,7 @@ fn ids_are_unique_across_tasks_and_executors() {
         }
         seen
     });
-    assert_eq!(seen.len(), 1000, "two tasks saw the same id");
+    assert_eq!(seen.len(), IDS, "two tasks saw the same id");
     assert_eq!(seen, handle_ids);
     // Ids show as plain numbers, and are never reused.
     let fresh = pool.spawn(async {}).id();
