@@ -1,8 +1,9 @@
 //! Cooperative scheduling: each task poll gets a budget of operations, so a task whose
 //! resources are always ready still yields to its neighbours.
 //!
-//! Executors poll every task inside [`enter_task`], which sets the budget to
-//! [`INITIAL_BUDGET`] and records the task's id for [`id`]. Leaf resources (channels,
+//! [`Runnable::run`](crate::Runnable::run) polls every task with its budget set to
+//! [`INITIAL_BUDGET`] and its id recorded for [`id`]; executors give the future they
+//! `block_on` a budget too, with [`with_budget`]. Leaf resources (channels,
 //! timers, sockets, `JoinHandle`s) call [`poll_proceed`] before doing work: once the budget
 //! is spent, they return `Pending` (after waking the task), which sends the task to the back
 //! of the run queue. Outside an executor's poll (say under `futures::executor::block_on`)

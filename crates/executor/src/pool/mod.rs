@@ -16,6 +16,8 @@ mod worker;
 mod loom_tests;
 
 use std::future::Future;
+
+use crossbeam_utils::CachePadded;
 use weave_core::loom::thread;
 
 use weave_core::loom::sync::atomic::{AtomicBool, Ordering::*};
@@ -75,8 +77,10 @@ pub struct ThreadPoolHandle {
 
 pub(crate) struct Shared {
     remotes: Box<[Remote]>,
-    inject: Inject,
-    idle: Idle,
+    // Padded: every worker writes these, and they must not share a cache line with the
+    // read-mostly fields around them.
+    inject: CachePadded<Inject>,
+    idle: CachePadded<Idle>,
     tasks: TaskList,
     shutdown: AtomicBool,
     driver: Option<Arc<SharedDriver>>,
@@ -161,8 +165,8 @@ impl ThreadPool {
         }
         let shared = Arc::new(Shared {
             remotes: remotes.into_boxed_slice(),
-            inject: Inject::new(),
-            idle: Idle::new(workers),
+            inject: CachePadded::new(Inject::new()),
+            idle: CachePadded::new(Idle::new(workers)),
             // Task ids pick the shard; ids differ between loom iterations, so loom needs one.
             tasks: TaskList::with_shards(if cfg!(loom) { 1 } else { workers * 4 }),
             shutdown: AtomicBool::new(false),

@@ -17,6 +17,8 @@
 
 use std::mem::MaybeUninit;
 
+use crossbeam_utils::CachePadded;
+
 use weave_core::loom::cell::UnsafeCell;
 use weave_core::loom::sync::atomic::{AtomicU32, AtomicU64, Ordering::*};
 use weave_core::loom::sync::Arc;
@@ -52,13 +54,13 @@ unsafe impl Send for Inner {}
 
 /// The owner's end: push and pop. Not `Clone`: exactly one per queue.
 pub(crate) struct Local {
-    inner: Arc<Inner>,
+    inner: Arc<CachePadded<Inner>>,
 }
 
 /// A thief's end: steal half. `Clone`, shared with every other worker.
 #[derive(Clone)]
 pub(crate) struct Steal {
-    inner: Arc<Inner>,
+    inner: Arc<CachePadded<Inner>>,
 }
 
 fn pack(steal: u32, head: u32) -> u64 {
@@ -73,11 +75,12 @@ pub(crate) fn new() -> (Local, Steal) {
     let buffer = (0..CAPACITY)
         .map(|_| UnsafeCell::new(MaybeUninit::uninit()))
         .collect();
-    let inner = Arc::new(Inner {
+    // Padded so two workers' queues never share a cache line.
+    let inner = Arc::new(CachePadded::new(Inner {
         head: AtomicU64::new(0),
         tail: AtomicU32::new(0),
         buffer,
-    });
+    }));
     (
         Local {
             inner: inner.clone(),

@@ -68,12 +68,12 @@ impl WorkerContext {
             return Some(task);
         }
         let overflowed = if yielded {
-            core.local.push_back(task, &self.shared.inject);
+            core.local.push_back(task, &*self.shared.inject);
             true
         } else {
             match core.lifo.replace(task) {
                 Some(previous) => {
-                    core.local.push_back(previous, &self.shared.inject);
+                    core.local.push_back(previous, &*self.shared.inject);
                     true
                 }
                 // The slot's task runs right after the current one: nobody to wake.
@@ -161,7 +161,7 @@ impl WorkerContext {
             let mut core = self.core.borrow_mut();
             let Some(next) = core.lifo.take() else { break };
             if streak >= MAX_LIFO_POLLS {
-                core.local.push_back(next, &self.shared.inject);
+                core.local.push_back(next, &*self.shared.inject);
                 drop(core);
                 self.shared.notify_parked();
                 break;
