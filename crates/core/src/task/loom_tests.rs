@@ -43,6 +43,19 @@ impl Schedule for Queue {
     }
 }
 
+/// A queue scheduler whose tasks leave `1` when they finish.
+#[derive(Clone)]
+struct Sched(Queue, Arc<TaskList>);
+
+impl Schedule for Sched {
+    fn schedule(&self, t: Runnable) {
+        self.0.schedule(t);
+    }
+    fn release(&self, t: TaskRef<'_>) {
+        self.1.remove(t);
+    }
+}
+
 /// A future that completes once `ready` is set, registering its waker meanwhile.
 #[derive(Clone)]
 struct Gate {
@@ -199,16 +212,6 @@ fn loom_join_waker_registration_racing_completion() {
 
 #[test]
 fn loom_task_list_shutdown_racing_wake() {
-    #[derive(Clone)]
-    struct Sched(Queue, Arc<TaskList>);
-    impl Schedule for Sched {
-        fn schedule(&self, t: Runnable) {
-            self.0.schedule(t);
-        }
-        fn release(&self, t: TaskRef<'_>) {
-            self.1.remove(t);
-        }
-    }
     loom::model(|| {
         let q = Queue::new();
         let list = Arc::new(TaskList::new());
@@ -246,16 +249,6 @@ fn loom_task_list_shutdown_racing_wake() {
 
 #[test]
 fn loom_first_wait_racing_list_close_drops_future_once() {
-    #[derive(Clone)]
-    struct Sched(Queue, Arc<TaskList>);
-    impl Schedule for Sched {
-        fn schedule(&self, t: Runnable) {
-            self.0.schedule(t);
-        }
-        fn release(&self, t: TaskRef<'_>) {
-            self.1.remove(t);
-        }
-    }
     loom::model(|| {
         let q = Queue::new();
         let list = Arc::new(TaskList::new());

@@ -10,18 +10,9 @@ use weave_core::loom::sync::{Arc, Mutex};
 use weave_core::loom::thread;
 use weave_core::task::{self, Id, Runnable};
 
-use super::queue::{self, Overflow, CAPACITY};
+use super::queue::{self, CAPACITY};
+use super::test_sink::Sink;
 use super::ThreadPool;
-
-struct Sink(Mutex<Vec<Runnable>>);
-
-impl Overflow for Sink {
-    fn push_batch(&self, tasks: impl Iterator<Item = Runnable>, last: Runnable) {
-        let mut sink = self.0.lock().unwrap();
-        sink.extend(tasks);
-        sink.push(last);
-    }
-}
 
 fn new_task() -> Runnable {
     let (runnable, _handle) = task::spawn(async {}, |_: Runnable| {});
@@ -32,7 +23,7 @@ fn new_task() -> Runnable {
 fn loom_local_queue_push_pop_steal_loses_and_duplicates_nothing() {
     loom::model(|| {
         let (mut local, steal) = queue::new();
-        let sink = Sink(Mutex::new(Vec::new()));
+        let sink = Sink::default();
         let thief = thread::spawn(move || {
             let (mut mine, _) = queue::new();
             let mut ids = Vec::new();
@@ -60,7 +51,7 @@ fn loom_local_queue_push_pop_steal_loses_and_duplicates_nothing() {
             seen.push(task.id());
         }
         seen.extend(thief.join().unwrap());
-        seen.extend(sink.0.lock().unwrap().iter().map(|t| t.id()));
+        seen.extend(sink.ids());
 
         let unique: HashSet<Id> = seen.iter().copied().collect();
         assert_eq!(unique.len(), seen.len(), "a task was handed out twice");

@@ -14,6 +14,8 @@ mod worker;
 
 #[cfg(all(test, loom))]
 mod loom_tests;
+#[cfg(test)]
+mod test_sink;
 
 use std::future::Future;
 

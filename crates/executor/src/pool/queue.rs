@@ -298,21 +298,10 @@ impl Steal {
 
 #[cfg(all(test, not(loom)))]
 mod tests {
-    use std::sync::Mutex;
-
     use weave_core::task::{self, Id};
 
     use super::*;
-
-    struct Sink(Mutex<Vec<Runnable>>);
-
-    impl Overflow for Sink {
-        fn push_batch(&self, tasks: impl Iterator<Item = Runnable>, last: Runnable) {
-            let mut sink = self.0.lock().unwrap();
-            sink.extend(tasks);
-            sink.push(last);
-        }
-    }
+    use crate::pool::test_sink::Sink;
 
     fn task() -> Runnable {
         task::spawn(async {}, |_: Runnable| {}).0
@@ -321,7 +310,7 @@ mod tests {
     #[test]
     fn fifo_order_and_overflow_moves_the_oldest_half() {
         let (mut local, _steal) = new();
-        let sink = Sink(Mutex::new(Vec::new()));
+        let sink = Sink::default();
         let ids: Vec<Id> = (0..CAPACITY + 1)
             .map(|_| {
                 let t = task();
@@ -330,7 +319,7 @@ mod tests {
                 id
             })
             .collect();
-        let overflowed: Vec<Id> = sink.0.lock().unwrap().iter().map(Runnable::id).collect();
+        let overflowed: Vec<Id> = sink.ids();
         // The oldest half plus the task that did not fit went to the overflow, in order.
         let mut expected = ids[..CAPACITY / 2].to_vec();
         expected.push(ids[CAPACITY]);
@@ -346,7 +335,7 @@ mod tests {
     fn steal_takes_half_and_wraps_around() {
         let (mut victim, steal) = new();
         let (mut thief, _) = new();
-        let sink = Sink(Mutex::new(Vec::new()));
+        let sink = Sink::default();
         // Move the positions near the u32/ring wrap first.
         for _ in 0..3 * CAPACITY + 5 {
             victim.push_back(task(), &sink);
@@ -375,14 +364,14 @@ mod tests {
         let mut expected = ids;
         expected.sort();
         assert_eq!(all, expected);
-        assert!(sink.0.lock().unwrap().is_empty());
+        assert!(sink.ids().is_empty());
         assert!(steal.steal_into(&mut thief).is_none());
     }
 
     #[test]
     fn dropping_the_queue_cancels_what_it_holds() {
         let (mut local, steal) = new();
-        let sink = Sink(Mutex::new(Vec::new()));
+        let sink = Sink::default();
         let (r, h) = task::spawn(std::future::pending::<()>(), |_: Runnable| {});
         local.push_back(r, &sink);
         drop(local);
