@@ -219,7 +219,8 @@ fn dropping_a_local_executor_while_tasks_ping_pong() {
 
 #[test]
 fn waking_a_task_after_its_executor_is_gone_is_harmless() {
-    let wakers: Arc<Mutex<Vec<Waker>>> = Arc::default();
+    let local_wakers: Arc<Mutex<Vec<Waker>>> = Arc::default();
+    let pool_wakers: Arc<Mutex<Vec<Waker>>> = Arc::default();
     let live = Arc::new(AtomicUsize::new(0));
     let capture = |wakers: Arc<Mutex<Vec<Waker>>>| {
         std::future::poll_fn(move |cx| {
@@ -229,17 +230,20 @@ fn waking_a_task_after_its_executor_is_gone_is_harmless() {
     };
 
     let ex = LocalExecutor::new();
-    let local = ex.spawn(counted(&live, capture(wakers.clone())));
+    let local = ex.spawn(counted(&live, capture(local_wakers.clone())));
     let pool = ThreadPool::new(2);
-    let pooled = pool.spawn(counted(&live, capture(wakers.clone())));
-    let count = || wakers.lock().unwrap().len();
-    ex.block_on(yield_until(|| count() >= 1));
-    pool.block_on(yield_until(|| count() >= 2));
+    let pooled = pool.spawn(counted(&live, capture(pool_wakers.clone())));
+    // One list per executor: each `block_on` must wait for its own task (the pool's task can
+    // be polled before the local executor ever runs its own).
+    let polled = |wakers: &Arc<Mutex<Vec<Waker>>>| !wakers.lock().unwrap().is_empty();
+    ex.block_on(yield_until(|| polled(&local_wakers)));
+    pool.block_on(yield_until(|| polled(&pool_wakers)));
     drop(ex);
     drop(pool);
     assert_eq!(live.load(SeqCst), 0);
 
-    let wakers = std::mem::take(&mut *wakers.lock().unwrap());
+    let mut wakers = std::mem::take(&mut *local_wakers.lock().unwrap());
+    wakers.append(&mut pool_wakers.lock().unwrap());
     for waker in &wakers {
         waker.wake_by_ref();
     }
