@@ -4,7 +4,7 @@ use std::future::Future;
 
 use weave_core::loom::sync::Arc;
 use weave_core::task::{Builder, JoinHandle};
-use weave_core::{Schedule, Spawn};
+use weave_core::Spawn;
 
 use super::{LocalScheduler, LocalShared};
 
@@ -40,10 +40,9 @@ impl Spawn for LocalHandle {
     {
         let scheduler = LocalScheduler(self.shared.clone());
         // SAFETY: the list lives in `LocalShared`, which the task's scheduler keeps alive.
-        let (runnable, handle) =
-            unsafe { self.shared.tasks.spawn(future, scheduler.clone(), builder) };
+        let (runnable, handle) = unsafe { self.shared.tasks.spawn(future, scheduler, builder) };
         if let Some(runnable) = runnable {
-            scheduler.schedule(runnable);
+            LocalScheduler::push_to(&self.shared, runnable);
         }
         handle
     }

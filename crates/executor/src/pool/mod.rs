@@ -312,7 +312,9 @@ impl Spawn for ThreadPoolHandle {
         // SAFETY: the list lives in `Shared`, which the task's scheduler keeps alive.
         let (runnable, handle) = unsafe { self.shared.tasks.spawn(future, scheduler, builder) };
         if let Some(runnable) = runnable {
-            worker::schedule(&self.shared, runnable, false);
+            // A new task waits its turn behind the queued ones (no LIFO slot), where idle
+            // workers can steal it.
+            worker::schedule(&self.shared, runnable, true);
         }
         handle
     }

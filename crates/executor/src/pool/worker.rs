@@ -44,12 +44,12 @@ weave_core::loom::thread_local! {
 
 /// Schedules `task` on `shared`'s pool: into this worker's queues when called on one of its
 /// workers, into the injector otherwise.
-pub(super) fn schedule(shared: &Arc<Shared>, task: Runnable, yielded: bool) {
+pub(super) fn schedule(shared: &Arc<Shared>, task: Runnable, to_back: bool) {
     let task = WORKER.with(|worker| {
         // SAFETY: `WORKER` points at a live `WorkerContext` while its worker loop runs on
         // this thread, and is null otherwise.
         match unsafe { worker.get().as_ref() } {
-            Some(cx) if ptr::eq(&*cx.shared, &**shared) => cx.schedule_local(task, yielded),
+            Some(cx) if ptr::eq(&*cx.shared, &**shared) => cx.schedule_local(task, to_back),
             _ => Some(task),
         }
     });
@@ -60,14 +60,14 @@ pub(super) fn schedule(shared: &Arc<Shared>, task: Runnable, yielded: bool) {
 
 impl WorkerContext {
     /// Returns the task back if it cannot be queued locally right now.
-    fn schedule_local(&self, task: Runnable, yielded: bool) -> Option<Runnable> {
+    fn schedule_local(&self, task: Runnable, to_back: bool) -> Option<Runnable> {
         let Ok(mut core) = self.core.try_borrow_mut() else {
             return Some(task);
         };
         if core.parked || self.shared.is_shutdown() {
             return Some(task);
         }
-        let overflowed = if yielded {
+        let overflowed = if to_back {
             core.local.push_back(task, &*self.shared.inject);
             true
         } else {
