@@ -19,6 +19,12 @@ use super::Id;
 /// assert!(err.to_string().contains("panicked"));
 /// ```
 pub struct JoinError {
+    // Boxed: the error lives in every task's output slot, so a pointer-sized error keeps
+    // each task allocation small; errors are rare enough to pay the allocation.
+    inner: Box<Inner>,
+}
+
+struct Inner {
     id: Id,
     /// Copied from the task only when it has a name: unnamed tasks pay nothing.
     name: Option<Box<str>>,
@@ -31,30 +37,32 @@ enum Repr {
 }
 
 impl JoinError {
-    pub(crate) fn cancelled(task: &Header) -> JoinError {
+    fn new(task: &Header, repr: Repr) -> JoinError {
         JoinError {
-            id: task.id,
-            name: task.name().map(Into::into),
-            repr: Repr::Cancelled,
+            inner: Box::new(Inner {
+                id: task.id,
+                name: task.name().map(Into::into),
+                repr,
+            }),
         }
     }
 
+    pub(crate) fn cancelled(task: &Header) -> JoinError {
+        JoinError::new(task, Repr::Cancelled)
+    }
+
     pub(crate) fn panic(task: &Header, payload: Box<dyn Any + Send + 'static>) -> JoinError {
-        JoinError {
-            id: task.id,
-            name: task.name().map(Into::into),
-            repr: Repr::Panic(payload),
-        }
+        JoinError::new(task, Repr::Panic(payload))
     }
 
     /// True if the task was cancelled (aborted, or dropped by a shutdown).
     pub fn is_cancelled(&self) -> bool {
-        matches!(self.repr, Repr::Cancelled)
+        matches!(self.inner.repr, Repr::Cancelled)
     }
 
     /// True if the task panicked.
     pub fn is_panic(&self) -> bool {
-        matches!(self.repr, Repr::Panic(_))
+        matches!(self.inner.repr, Repr::Panic(_))
     }
 
     /// The panic payload; panics if the task was cancelled instead.
@@ -68,20 +76,23 @@ impl JoinError {
 
     /// The panic payload, or the error back if the task was cancelled.
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
-        match self.repr {
+        if self.is_cancelled() {
+            return Err(self);
+        }
+        match self.inner.repr {
             Repr::Panic(payload) => Ok(payload),
-            Repr::Cancelled => Err(self),
+            Repr::Cancelled => unreachable!("checked above"),
         }
     }
 
     /// The id of the task that failed.
     pub fn id(&self) -> Id {
-        self.id
+        self.inner.id
     }
 
     /// The name of the task that failed, if it was spawned with one.
     pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
+        self.inner.name.as_deref()
     }
 }
 
@@ -90,9 +101,9 @@ struct TaskLabel<'a>(&'a JoinError);
 
 impl fmt::Display for TaskLabel<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0.name {
-            Some(name) => write!(f, "task {} ({name:?})", self.0.id),
-            None => write!(f, "task {}", self.0.id),
+        match &self.0.inner.name {
+            Some(name) => write!(f, "task {} ({name:?})", self.0.inner.id),
+            None => write!(f, "task {}", self.0.inner.id),
         }
     }
 }
@@ -107,7 +118,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let task = TaskLabel(self);
-        match &self.repr {
+        match &self.inner.repr {
             Repr::Cancelled => write!(f, "{task} was cancelled"),
             Repr::Panic(payload) => match panic_message(payload.as_ref()) {
                 Some(msg) => write!(f, "{task} panicked with message {msg:?}"),
@@ -119,11 +130,12 @@ impl fmt::Display for JoinError {
 
 impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.repr {
-            Repr::Cancelled => write!(f, "JoinError::Cancelled({:?})", self.id),
+        let id = self.inner.id;
+        match &self.inner.repr {
+            Repr::Cancelled => write!(f, "JoinError::Cancelled({id:?})"),
             Repr::Panic(payload) => match panic_message(payload.as_ref()) {
-                Some(msg) => write!(f, "JoinError::Panic({:?}, {msg:?}, ..)", self.id),
-                None => write!(f, "JoinError::Panic({:?}, ..)", self.id),
+                Some(msg) => write!(f, "JoinError::Panic({id:?}, {msg:?}, ..)"),
+                None => write!(f, "JoinError::Panic({id:?}, ..)"),
             },
         }
     }

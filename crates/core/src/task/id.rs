@@ -1,5 +1,6 @@
 //! Task identity and spawn-time metadata.
 
+use std::cell::Cell;
 use std::fmt;
 use std::num::NonZeroU64;
 use std::panic::Location;
@@ -18,9 +19,30 @@ pub struct Id(NonZeroU64);
 
 impl Id {
     /// Allocates a fresh id (ids are never reused).
+    ///
+    /// Each thread reserves ids in blocks from one global counter, so spawning on several
+    /// threads at once does not fight over a shared cache line: ids are unique, but not
+    /// ordered by spawn time across threads.
     pub fn next() -> Id {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        const BLOCK: u64 = 1024;
+        static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
+        // Plain std thread-local even under loom: ids are not part of any modelled protocol.
+        std::thread_local! {
+            static RESERVED: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+        }
+        let id = RESERVED
+            .try_with(|reserved| {
+                let (next, end) = reserved.get();
+                if next < end {
+                    reserved.set((next + 1, end));
+                    return next;
+                }
+                let start = NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed);
+                reserved.set((start + 1, start + BLOCK));
+                start
+            })
+            // During thread teardown: take a block of one.
+            .unwrap_or_else(|_| NEXT_BLOCK.fetch_add(1, Ordering::Relaxed));
         Id(NonZeroU64::new(id).expect("task ids exhausted"))
     }
 
