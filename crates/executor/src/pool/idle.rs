@@ -9,16 +9,17 @@
 //! 3. The last searcher to stop searching, when it goes to sleep, checks every queue once
 //!    more and wakes a worker if it finds work.
 //!
-//! Rule 3 closes the race where a task arrives just as the last searcher gives up. Both
-//! sides touch `state` with a read-modify-write: the producer (after queueing its task)
-//! with `fetch_add(0)` to read it, the parking worker (before re-checking the queues) with
-//! its decrement. RMWs on one atomic are totally ordered and each reads the one before, so
-//! either the producer's RMW comes second and sees the worker gone (it wakes a sleeper), or
-//! the worker's comes second and acquires the producer's queue write (its re-check finds
-//! the task). This needs no `SeqCst`, which loom only models for fences. The idea comes
+//! Rule 3 closes the race where a task arrives just as the last searcher gives up. It is
+//! the store-buffer (Dekker) pattern: the producer writes a queue then reads `state`; the
+//! parking worker writes `state` then reads the queues. A `SeqCst` fence between the write
+//! and the read on both sides guarantees that at least one of them sees the other's write:
+//! either the producer sees the searcher gone (and wakes a sleeper), or the searcher's
+//! re-check finds the task. Fences keep the producer's fast path a local instruction (an
+//! earlier version read `state` with an RMW, which bounced its cache line between workers on
+//! every spawn), and loom models `SeqCst` fences exactly (not `SeqCst` accesses). The idea comes
 //! from tokio's scheduler and Go's runtime (`spinning` M's).
 
-use weave_core::loom::sync::atomic::{AtomicUsize, Ordering::*};
+use weave_core::loom::sync::atomic::{fence, AtomicUsize, Ordering::*};
 use weave_core::loom::sync::Mutex;
 
 const SEARCHING_MASK: usize = 0xffff;
@@ -47,8 +48,9 @@ impl Idle {
     /// A worker to wake for new work, if one should be woken (rule 1). The chosen worker is
     /// counted as unparked and searching before it even wakes.
     pub(crate) fn worker_to_notify(&self) -> Option<usize> {
-        // An RMW, not a load: it must read the latest state (see the module docs).
-        if !self.should_notify(self.state.fetch_add(0, AcqRel)) {
+        // The fence pairs with the one in `park` (see the module docs).
+        fence(SeqCst);
+        if !self.should_notify(self.state.load(Relaxed)) {
             return None;
         }
         let mut sleepers = self.sleepers.lock().unwrap();
@@ -84,7 +86,8 @@ impl Idle {
         Self::counts(prev).0 == 1
     }
 
-    /// Records `worker` as asleep. True if it was the last searcher (rule 3 applies).
+    /// Records `worker` as asleep. True if it was the last searcher: it must then issue a
+    /// `SeqCst` fence and re-check the queues (rule 3).
     pub(crate) fn park(&self, worker: usize, searching: bool) -> bool {
         let mut sleepers = self.sleepers.lock().unwrap();
         let dec = UNPARKED_ONE + usize::from(searching);

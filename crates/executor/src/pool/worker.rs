@@ -4,6 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::ptr;
 
+use weave_core::loom::sync::atomic::{fence, Ordering::SeqCst};
 use weave_core::loom::sync::Arc;
 use weave_core::{enter, Runnable};
 
@@ -184,7 +185,11 @@ impl WorkerContext {
             core.parked = true;
             std::mem::replace(&mut core.searching, false)
         };
-        if self.shared.idle.park(self.index, searching) && self.shared.has_work() {
+        if self.shared.idle.park(self.index, searching) && {
+            // Pairs with the producers' fence in `Idle::worker_to_notify` (idle.rs, rule 3).
+            fence(SeqCst);
+            self.shared.has_work()
+        } {
             // The last searcher re-checks before sleeping (see idle.rs, rule 3).
             self.shared.notify_parked();
         }
