@@ -248,14 +248,18 @@ fn publish_output<F: Future, S: Schedule>(cell: &Cell<F, S>, ptr: NonNull<Header
                 .with_mut(|stage| unsafe { *stage = Stage::Consumed })
         }));
     } else if prev.has(JOIN_WAKER) {
-        // SAFETY: JOIN_WAKER was set when we completed, so the slot is ours to read until we
-        // clear the flag; the handle does not write it meanwhile.
-        cell.join_waker.with(|slot| unsafe {
-            (*slot)
-                .as_ref()
-                .expect("JOIN_WAKER set with an empty slot")
-                .wake_by_ref()
-        });
+        // A foreign waker may panic. Catch it: unwinding from here would leave JOIN_WAKER set
+        // and the task in its list, and would take the executor's worker thread down with it.
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: JOIN_WAKER was set when we completed, so the slot is ours to read until
+            // we clear the flag; the handle does not write it meanwhile.
+            cell.join_waker.with(|slot| unsafe {
+                (*slot)
+                    .as_ref()
+                    .expect("JOIN_WAKER set with an empty slot")
+                    .wake_by_ref()
+            })
+        }));
         let after = cell.header.state.unset_join_waker_after_complete();
         if !after.has(JOIN_INTEREST) {
             // The handle was dropped while we used the slot, leaving the waker to us.

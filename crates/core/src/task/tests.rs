@@ -406,3 +406,27 @@ fn thread_parker_unpark_before_park_is_not_lost() {
     t.join().unwrap();
     parker.park_timeout(std::time::Duration::from_millis(1));
 }
+
+#[test]
+fn a_panicking_join_waker_does_not_unwind_into_the_executor() {
+    struct Explodes;
+    impl std::task::Wake for Explodes {
+        fn wake(self: Arc<Self>) {
+            panic!("join waker exploded");
+        }
+    }
+    let q = Queue::default();
+    let gate = Gate::default();
+    let (r, mut h) = spawn(gate.wait(), q.scheduler());
+    r.run();
+    let waker = Waker::from(Arc::new(Explodes));
+    assert!(Pin::new(&mut h)
+        .poll(&mut Context::from_waker(&waker))
+        .is_pending());
+    gate.open();
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    q.run_all(); // completes the task, whose join waker panics
+    std::panic::set_hook(previous_hook);
+    assert!(matches!(poll_once(&mut h), Poll::Ready(Ok(()))));
+}

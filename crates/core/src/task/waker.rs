@@ -48,12 +48,18 @@ unsafe fn task(data: *const ()) -> NonNull<Header> {
     unsafe { NonNull::new_unchecked(data as *mut Header) }
 }
 
+/// # Safety
+/// - `data` is the header pointer of a live task and the waker holds (or, for a borrowed
+///   waker, borrows) one reference to it; `RawWakerVTable`'s contract guarantees this.
 unsafe fn clone(data: *const ()) -> RawWaker {
     // SAFETY: a waker being cloned holds (or borrows) a reference.
     unsafe { task(data).as_ref() }.state.ref_inc();
     RawWaker::new(data, &VTABLE)
 }
 
+/// # Safety
+/// - `data` is the header pointer of a live task and the waker holds (or, for a borrowed
+///   waker, borrows) one reference to it; `RawWakerVTable`'s contract guarantees this.
 unsafe fn wake(data: *const ()) {
     // SAFETY: the waker's own reference keeps the task alive through this call.
     let ptr = unsafe { task(data) };
@@ -70,6 +76,9 @@ unsafe fn wake(data: *const ()) {
     }
 }
 
+/// # Safety
+/// - `data` is the header pointer of a live task and the waker holds (or, for a borrowed
+///   waker, borrows) one reference to it; `RawWakerVTable`'s contract guarantees this.
 unsafe fn wake_by_ref(data: *const ()) {
     // SAFETY: the waker's reference keeps the task alive through this call.
     let ptr = unsafe { task(data) };
@@ -81,6 +90,9 @@ unsafe fn wake_by_ref(data: *const ()) {
     }
 }
 
+/// # Safety
+/// - `data` is the header pointer of a live task and the waker holds (or, for a borrowed
+///   waker, borrows) one reference to it; `RawWakerVTable`'s contract guarantees this.
 unsafe fn drop_waker(data: *const ()) {
     // SAFETY: the waker's reference keeps the task alive through this call.
     let ptr = unsafe { task(data) };
