@@ -12,7 +12,7 @@ use crate::step::Step;
 pub(crate) const CRATES: &[&str] = &["weave-core", "weave-executor"];
 
 /// How many preemptions loom explores per model unless `LOOM_MAX_PREEMPTIONS` is set.
-const DEFAULT_MAX_PREEMPTIONS: &str = "2";
+const DEFAULT_MAX_PREEMPTIONS: &str = "3";
 
 /// One step per crate in `crates` (all of [`CRATES`] when empty).
 ///

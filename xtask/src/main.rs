@@ -36,7 +36,7 @@ verbs:
                             loom models of weave-core and weave-executor (or only the
                             given crates), release build in target/loom; ARGS replace
                             the default `loom` test filter, e.g. a single model's path.
-                            LOOM_MAX_PREEMPTIONS defaults to 2; RUSTFLAGS is appended
+                            LOOM_MAX_PREEMPTIONS defaults to 3; RUSTFLAGS is appended
   miri [-- ARGS...]         tests of weave-core and weave-executor under miri on nightly
                             (installs the component if missing), build in target/miri;
                             ARGS go to `cargo miri test` (a test filter, --lib, ...);

@@ -132,7 +132,9 @@ impl Inner {
             Ok(_) => {}
             Err(NOTIFIED) => {
                 // Notified between the first check and taking the lock.
-                self.state.store(EMPTY, SeqCst);
+                // A swap, not a store: another `unpark` may have come since the read, and reading
+                // its write is what makes what it published (a shutdown flag, a queued task) visible.
+                self.state.swap(EMPTY, SeqCst);
                 return;
             }
             Err(actual) => panic!("ThreadParker parked from two threads at once (state {actual})"),
@@ -193,5 +195,38 @@ impl Park for ThreadParker {
 impl Unpark for ThreadUnparker {
     fn unpark(&self) {
         self.inner.unpark();
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::loom::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    use crate::loom::thread;
+
+    /// Two threads each publish a write, then unpark: whatever `park` consumes, the parked
+    /// thread must eventually see both writes (no unpark is swallowed).
+    #[test]
+    fn loom_two_unparks_publish_both_writes() {
+        loom::model(|| {
+            let mut parker = ThreadParker::new();
+            let flags = Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
+            let threads: Vec<_> = (0..2)
+                .map(|i| {
+                    let flags = flags.clone();
+                    let unparker = parker.unparker();
+                    thread::spawn(move || {
+                        flags[i].store(true, Relaxed);
+                        unparker.unpark();
+                    })
+                })
+                .collect();
+            while !(flags[0].load(Relaxed) && flags[1].load(Relaxed)) {
+                parker.park();
+            }
+            for t in threads {
+                t.join().unwrap();
+            }
+        });
     }
 }

@@ -91,7 +91,9 @@ impl WorkerParker {
                 {
                     Ok(_) => {}
                     Err(NOTIFIED) => {
-                        inner.state.store(EMPTY, SeqCst);
+                        // A swap, not a store: another `unpark` may have come since the read, and reading
+                        // its write is what makes what it published (a shutdown flag, a queued task) visible.
+                        inner.state.swap(EMPTY, SeqCst);
                         return;
                     }
                     Err(actual) => unreachable!("worker parker state {actual}"),
@@ -109,7 +111,9 @@ impl WorkerParker {
         {
             Ok(_) => {}
             Err(NOTIFIED) => {
-                inner.state.store(EMPTY, SeqCst);
+                // A swap, not a store: another `unpark` may have come since the read, and reading
+                // its write is what makes what it published (a shutdown flag, a queued task) visible.
+                inner.state.swap(EMPTY, SeqCst);
                 return;
             }
             Err(actual) => unreachable!("worker parker state {actual}"),
