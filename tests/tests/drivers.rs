@@ -105,12 +105,8 @@ fn a_local_executor_sleeps_in_its_driver_and_is_woken_through_it() {
 fn a_pool_parks_one_idle_worker_in_its_driver() {
     let (driver, parks, unparks) = CountingDriver::new();
     let pool = ThreadPool::with_driver(2, driver);
-    // Let both workers go idle: one of them waits in the driver.
-    std::thread::sleep(Duration::from_millis(20));
-    assert!(
-        parks.load(SeqCst) >= 1,
-        "no idle worker parked in the driver"
-    );
+    // Both workers go idle: one of them waits in the driver.
+    wait_until(|| parks.load(SeqCst) >= 1);
     let results: Vec<u32> = pool.block_on(async {
         let handles: Vec<_> = (0..100u32)
             .map(|i| weave_executor::spawn(async move { i }))
