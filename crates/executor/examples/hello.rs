@@ -10,7 +10,8 @@ async fn say_hello(name: &'static str, rounds: u32) -> String {
     for _ in 0..rounds {
         yield_now().await;
     }
-    format!("hello, {name} (after {rounds} yields)")
+    let plural = if rounds == 1 { "" } else { "s" };
+    format!("hello, {name} (after {rounds} yield{plural})")
 }
 
 fn main() {
