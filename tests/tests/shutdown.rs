@@ -12,12 +12,9 @@ use std::task::Waker;
 use weave_core::task::yield_now;
 use weave_core::{JoinHandle, Spawn};
 use weave_executor::{LocalExecutor, ThreadPool};
-use weave_tests::{assert_all_cancelled, counted, mailbox, spawn_wake_chain, yield_until};
+use weave_tests::{assert_all_cancelled, counted, mailbox, yield_until};
 
 const PARKED: usize = if cfg!(miri) { 50 } else { 1000 };
-/// Long enough for every kind of neighbour (same shard, other shard, queued, idle); how
-/// deep a chain may get is `shutdown_deep.rs`'s subject.
-const CHAIN: usize = if cfg!(miri) { 20 } else { 100 };
 
 /// A task that counts itself as started, then waits forever.
 async fn park_forever(started: Arc<AtomicUsize>) {
@@ -135,28 +132,6 @@ fn spawning_through_a_local_handle_after_the_executor_dropped_is_cancelled() {
         .unwrap();
     assert!(weave_executor::block_on(handle).unwrap_err().is_cancelled());
     assert_eq!(live.load(SeqCst), 0);
-}
-
-#[test]
-fn tasks_waking_each_other_while_a_pool_shuts_down() {
-    let pool = ThreadPool::new(2);
-    let chain = spawn_wake_chain(CHAIN, &pool);
-    pool.block_on(yield_until(|| chain.all_started()));
-    drop(pool);
-    assert_eq!(chain.live.load(SeqCst), 0);
-    drop(chain.last);
-    assert_all_cancelled(chain.handles);
-}
-
-#[test]
-fn tasks_waking_each_other_while_a_local_executor_shuts_down() {
-    let ex = LocalExecutor::new();
-    let chain = spawn_wake_chain(CHAIN, &ex.handle());
-    ex.block_on(yield_until(|| chain.all_started()));
-    drop(ex);
-    assert_eq!(chain.live.load(SeqCst), 0);
-    drop(chain.last);
-    assert_all_cancelled(chain.handles);
 }
 
 /// Pairs of tasks bouncing a message forever: at shutdown some are running, some queued,

@@ -10,6 +10,15 @@ use super::{Id, TaskList};
 use crate::loom::cell::UnsafeCell;
 
 /// Type-erased entry points into a task, filled in per future and scheduler type by `raw.rs`.
+///
+/// # Safety
+/// Every entry is an `unsafe fn`; each caller promises that:
+/// - the pointer is the header of a live task created by `raw::allocate` with the same
+///   future and scheduler types this vtable was made for;
+/// - the caller owns the reference the entry consumes (`run`, `schedule`, `drop_join_handle`,
+///   `shutdown`), or holds one for the call (`read_output`); `dealloc` only after the count
+///   reached zero;
+/// - `read_output`'s `*mut ()` points to a `Poll<Result<T, JoinError>>` of the task's output type.
 pub(crate) struct Vtable {
     /// Poll the task once (consumes the caller's `Runnable` reference).
     pub(crate) run: unsafe fn(NonNull<Header>),
