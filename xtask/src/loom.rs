@@ -9,7 +9,15 @@
 use crate::step::Step;
 
 /// The crates that carry loom models, checked when no `-p` is given.
-pub(crate) const CRATES: &[&str] = &["weave-core", "weave-executor"];
+pub(crate) const CRATES: &[&str] = &[
+    "weave-core",
+    "weave-executor",
+    "weave-timer",
+    "weave-sync",
+    "weave-combinators",
+    "weave-blocking",
+    "weave-reactor",
+];
 
 /// How many preemptions loom explores per model unless `LOOM_MAX_PREEMPTIONS` is set.
 const DEFAULT_MAX_PREEMPTIONS: &str = "3";

@@ -10,7 +10,15 @@ use crate::step::Step;
 use crate::tools;
 
 /// The crates whose tests run under miri.
-const CRATES: &[&str] = &["weave-core", "weave-executor", "weave-tests"];
+const CRATES: &[&str] = &[
+    "weave-core",
+    "weave-executor",
+    "weave-timer",
+    "weave-sync",
+    "weave-combinators",
+    "weave-blocking",
+    "weave-tests",
+];
 
 /// The flags miri always gets; a `MIRIFLAGS` from the environment is appended to them.
 const MIRIFLAGS: &str = "-Zmiri-strict-provenance -Zmiri-disable-isolation";
