@@ -38,4 +38,4 @@ mod pool;
 pub use block_on::{block_on, block_on_with};
 pub use context::spawn;
 pub use local::{spawn_local, LocalExecutor, LocalHandle};
-pub use pool::{ThreadPool, ThreadPoolHandle};
+pub use pool::{ThreadPool, ThreadPoolBuilder, ThreadPoolHandle};

@@ -6,6 +6,7 @@
 //! workers steal half of a busy worker's queue; how many may search, and who sleeps, is
 //! `idle.rs`. Workers sleep through `park.rs`: one of them on the shared driver, if any.
 
+mod builder;
 mod idle;
 mod inject;
 mod park;
@@ -27,6 +28,7 @@ use weave_core::loom::sync::{Arc, Mutex};
 use weave_core::task::{Builder, JoinHandle, Runnable, TaskList, TaskRef};
 use weave_core::{enter, Park, Schedule, Spawn, ThreadParker};
 
+pub use self::builder::ThreadPoolBuilder;
 use self::idle::Idle;
 use self::inject::Inject;
 use self::park::{SharedDriver, WorkerParker, WorkerUnparker};
@@ -86,6 +88,8 @@ pub(crate) struct Shared {
     tasks: TaskList,
     shutdown: AtomicBool,
     driver: Option<Arc<SharedDriver>>,
+    /// A busy worker polls `driver` once per this many tasks.
+    event_interval: u32,
 }
 
 /// What other threads may touch of a worker.
@@ -139,21 +143,26 @@ impl Shared {
 impl ThreadPool {
     /// A pool of `workers` threads (at least one), sleeping on thread parkers when idle.
     pub fn new(workers: usize) -> ThreadPool {
-        ThreadPool::build(workers, None, "weave-worker")
+        ThreadPool::builder().worker_threads(workers).build()
     }
 
     /// A pool whose idle workers take turns waiting in `driver` (a timer or reactor
     /// `Park` layer): exactly one idle worker parks on it, the others on thread parkers.
     pub fn with_driver<P: Park + Send + 'static>(workers: usize, driver: P) -> ThreadPool {
-        ThreadPool::build(
-            workers,
-            Some(Arc::new(SharedDriver::new(driver))),
-            "weave-worker",
-        )
+        ThreadPool::builder()
+            .worker_threads(workers)
+            .driver(driver)
+            .build()
     }
 
-    fn build(workers: usize, driver: Option<Arc<SharedDriver>>, name: &str) -> ThreadPool {
-        let workers = workers.max(1);
+    /// A [`ThreadPoolBuilder`] for thread names, stack sizes, per-thread hooks and the driver.
+    pub fn builder() -> ThreadPoolBuilder {
+        ThreadPoolBuilder::new()
+    }
+
+    fn build(config: ThreadPoolBuilder) -> ThreadPool {
+        let workers = config.workers.max(1);
+        let driver = config.driver;
         let mut locals = Vec::with_capacity(workers);
         let mut remotes = Vec::with_capacity(workers);
         for _ in 0..workers {
@@ -173,15 +182,30 @@ impl ThreadPool {
             tasks: TaskList::with_shards(if cfg!(loom) { 1 } else { workers * 4 }),
             shutdown: AtomicBool::new(false),
             driver,
+            event_interval: config.event_interval,
         });
         let threads = locals
             .into_iter()
             .enumerate()
             .map(|(index, (local, parker))| {
                 let shared = shared.clone();
-                thread::Builder::new()
-                    .name(format!("{name}-{index}"))
-                    .spawn(move || worker::run(shared, index, local, parker))
+                let start = config.on_thread_start.clone();
+                let stop = config.on_thread_stop.clone();
+                let mut thread =
+                    thread::Builder::new().name(format!("{}-{index}", config.thread_name));
+                if let Some(bytes) = config.stack_size {
+                    thread = thread.stack_size(bytes);
+                }
+                thread
+                    .spawn(move || {
+                        if let Some(start) = start {
+                            start();
+                        }
+                        worker::run(shared, index, local, parker);
+                        if let Some(stop) = stop {
+                            stop();
+                        }
+                    })
                     .expect("failed to spawn a ThreadPool worker thread")
             })
             .collect();

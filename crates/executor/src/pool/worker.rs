@@ -16,8 +16,6 @@ use crate::context::{self, Current};
 /// Every this many ticks a worker serves the injector before its own queue, so tasks from
 /// outside are not starved by a worker that keeps feeding itself.
 const INJECT_INTERVAL: u32 = 61;
-/// Every this many ticks the worker lets the driver (timers, I/O) see its events.
-const DRIVER_INTERVAL: u32 = 61;
 /// At most this many LIFO-slot tasks run back to back before the slot's task is queued
 /// normally: two tasks waking each other must not starve the rest of the queue.
 const MAX_LIFO_POLLS: u32 = 3;
@@ -172,7 +170,7 @@ impl WorkerContext {
             next.run();
         }
         let tick = self.core.borrow().tick;
-        if tick % DRIVER_INTERVAL == 0 {
+        if tick % self.shared.event_interval == 0 {
             if let Some(driver) = &self.shared.driver {
                 driver.poll();
             }
