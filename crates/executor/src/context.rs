@@ -23,6 +23,31 @@ weave_core::loom::thread_local! {
 /// Restores the previous executor on drop.
 pub(crate) struct CurrentGuard(Option<Current>);
 
+/// Makes an executor the target of [`spawn`] on this thread until dropped; returned by
+/// [`ThreadPoolHandle::enter`](crate::ThreadPoolHandle::enter) and
+/// [`LocalHandle::enter`](crate::LocalHandle::enter).
+#[must_use = "the executor is current only while the guard lives"]
+pub struct EnterGuard {
+    _current: CurrentGuard,
+    // Restores the previous executor on the thread that entered: keep it there.
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl EnterGuard {
+    pub(crate) fn new(current: Current) -> EnterGuard {
+        EnterGuard {
+            _current: set_current(current),
+            _not_send: std::marker::PhantomData,
+        }
+    }
+}
+
+impl std::fmt::Debug for EnterGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnterGuard").finish_non_exhaustive()
+    }
+}
+
 pub(crate) fn set_current(current: Current) -> CurrentGuard {
     CurrentGuard(CURRENT.with(|c| c.borrow_mut().replace(current)))
 }

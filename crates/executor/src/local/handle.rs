@@ -7,6 +7,7 @@ use weave_core::task::{Builder, JoinHandle};
 use weave_core::Spawn;
 
 use super::{LocalScheduler, LocalShared};
+use crate::context::{Current, EnterGuard};
 
 /// A `Clone + Send + Sync` handle to a [`LocalExecutor`](super::LocalExecutor) that spawns
 /// `Send` futures on it. Spawning after the executor was dropped gives a `JoinHandle` that
@@ -29,6 +30,23 @@ pub struct LocalHandle {
 impl LocalHandle {
     pub(crate) fn new(shared: Arc<LocalShared>) -> LocalHandle {
         LocalHandle { shared }
+    }
+
+    /// Makes [`spawn`](crate::spawn) on this thread spawn onto this executor until the guard
+    /// drops (the tasks still run on the executor's own thread).
+    ///
+    /// ```
+    /// use weave_executor::LocalExecutor;
+    ///
+    /// let ex = LocalExecutor::new();
+    /// let task = {
+    ///     let _guard = ex.handle().enter();
+    ///     weave_executor::spawn(async { 3 })
+    /// };
+    /// assert_eq!(ex.block_on(task).unwrap(), 3);
+    /// ```
+    pub fn enter(&self) -> EnterGuard {
+        EnterGuard::new(Current::Local(self.clone()))
     }
 }
 

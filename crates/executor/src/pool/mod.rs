@@ -33,7 +33,7 @@ use self::idle::Idle;
 use self::inject::Inject;
 use self::park::{SharedDriver, WorkerParker, WorkerUnparker};
 use self::queue::Steal;
-use crate::context::{self, Current};
+use crate::context::{self, Current, EnterGuard};
 
 /// A work-stealing thread pool (tokio's multi-thread runtime, asyncio's loop spread over
 /// cores).
@@ -236,9 +236,7 @@ impl ThreadPool {
     /// Panics if this thread already drives an executor.
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let _enter = enter::enter("ThreadPool::block_on");
-        let _current = context::set_current(Current::Pool(self.handle()));
-        crate::block_on::run_with(&mut ThreadParker::new(), future)
+        self.handle.block_on(future)
     }
 
     /// The number of unfinished tasks that have been suspended at least once (a task still
@@ -323,6 +321,45 @@ impl Spawn for ThreadPool {
         F::Output: Send + 'static,
     {
         self.handle.spawn_with(future, builder)
+    }
+}
+
+impl ThreadPoolHandle {
+    /// Runs `future` on the calling thread until it completes, like
+    /// [`ThreadPool::block_on`], from anywhere a handle reached.
+    ///
+    /// ```
+    /// use weave_executor::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(1);
+    /// let handle = pool.handle();
+    /// let out = std::thread::spawn(move || {
+    ///     handle.block_on(async { weave_executor::spawn(async { 7 }).await.unwrap() })
+    /// });
+    /// assert_eq!(out.join().unwrap(), 7);
+    /// ```
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _enter = enter::enter("ThreadPool::block_on");
+        let _current = context::set_current(Current::Pool(self.clone()));
+        crate::block_on::run_with(&mut ThreadParker::new(), future)
+    }
+
+    /// Makes [`spawn`](crate::spawn) on this thread spawn onto this pool until the guard
+    /// drops.
+    ///
+    /// ```
+    /// use weave_executor::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(1);
+    /// let task = {
+    ///     let _guard = pool.handle().enter();
+    ///     weave_executor::spawn(async { 4 })
+    /// };
+    /// assert_eq!(pool.block_on(task).unwrap(), 4);
+    /// ```
+    pub fn enter(&self) -> EnterGuard {
+        EnterGuard::new(Current::Pool(self.clone()))
     }
 }
 

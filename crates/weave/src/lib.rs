@@ -1,0 +1,70 @@
+//! Weave: an async runtime built from small crates.
+//!
+//! What Python's `asyncio` gives its users (an event loop, tasks, `gather`, `sleep`,
+//! timeouts, queues, sockets, offloading blocking work), the Rust way:
+//!
+//! ```
+//! #[weave::main]
+//! async fn main() {
+//!     let task = weave::spawn(async { "hello from a task" });
+//!     println!("{}", task.await.unwrap());
+//! }
+//! # main();
+//! ```
+//!
+//! | asyncio | Weave |
+//! |---|---|
+//! | `asyncio.run(main())` | [`weave::run(main())`](run) or `#[weave::main]` |
+//! | `loop.run_until_complete(f)` | [`Runtime::block_on`] |
+//! | `asyncio.create_task(c)` | [`weave::spawn(f)`](spawn) |
+//!
+//! ## Not here
+//! Each part is its own crate, usable without this facade: `weave-core` (tasks and the
+//! small traits), `weave-executor` (executors).
+
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod runtime;
+mod spawn;
+pub mod task;
+
+use std::future::Future;
+
+pub use runtime::Runtime;
+pub use spawn::{spawn, spawn_local};
+
+#[cfg(feature = "macros")]
+pub use weave_macros::{main, test};
+
+/// Runs `future` on a new multi-thread runtime, then shuts it down (asyncio's `run`):
+/// tasks still running when `future` returns are cancelled.
+///
+/// Panics inside a runtime (await the future there instead) or if the runtime cannot start.
+///
+/// ```
+/// let answer = weave::run(async {
+///     let task = weave::spawn(async { 21 * 2 });
+///     task.await.unwrap()
+/// });
+/// assert_eq!(answer, 42);
+/// ```
+#[track_caller]
+pub fn run<F: Future>(future: F) -> F::Output {
+    let rt = Runtime::new().expect("weave::run: failed to start the runtime");
+    rt.block_on(future)
+}
+
+/// Runs `future` on a new current-thread runtime (timers and I/O included), then shuts it
+/// down: the smallest way to call async code from ordinary code.
+///
+/// ```
+/// assert_eq!(weave::block_on(async { 1 + 1 }), 2);
+/// ```
+#[track_caller]
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let rt = runtime::Builder::new_current_thread()
+        .build()
+        .expect("weave::block_on: failed to start the runtime");
+    rt.block_on(future)
+}
