@@ -23,11 +23,20 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> TokenS
         Kind::Main => Flavor::MultiThread,
         Kind::Test => Flavor::CurrentThread,
     };
-    match Args::parse(args, default).and_then(|args| rewrite(function, args, kind)) {
+    match Args::parse(args, default).and_then(|args| rewrite(function.clone(), args, kind)) {
         Ok(tokens) => tokens,
-        // Keep the item so the user sees only our error, not "main function not found".
-        Err(e) => with_item(e, item),
+        Err(e) => with_item(e, placeholder(function)),
     }
+}
+
+/// The function as a plain `fn` with a diverging body, emitted beside our error so the
+/// user sees only that error (not "`main` is not allowed to be async" or "no `main`").
+/// The program does not compile, so the body never runs.
+fn placeholder(mut function: ItemFn) -> TokenStream {
+    function.sig.asyncness = None;
+    function.sig.inputs.clear();
+    function.block = syn::parse_quote!({ ::core::unreachable!() });
+    quote! { #function }
 }
 
 fn with_item(error: syn::Error, item: TokenStream) -> TokenStream {

@@ -1,0 +1,2 @@
+#[weave::main]
+async fn main(_args: Vec<String>) {}

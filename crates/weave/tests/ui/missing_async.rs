@@ -1,0 +1,2 @@
+#[weave::main]
+fn main() {}

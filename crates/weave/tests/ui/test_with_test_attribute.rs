@@ -1,0 +1,5 @@
+#[weave::test]
+#[test]
+async fn twice() {}
+
+fn main() {}

@@ -1,0 +1,2 @@
+#[weave::main(threads = 4)]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[weave::main(flavor = "single")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[weave::main(worker_threads = "two")]
+async fn main() {}
