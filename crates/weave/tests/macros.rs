@@ -31,7 +31,7 @@ async fn test_may_return_a_result() -> Result<(), String> {
 }
 
 mod renamed {
-    pub use weave as my_weave;
+    pub(crate) use weave as my_weave;
 }
 
 #[weave::test(crate = "renamed::my_weave")]
