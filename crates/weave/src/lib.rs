@@ -25,6 +25,8 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod runtime;
 mod spawn;
 pub mod task;

@@ -225,6 +225,38 @@ impl TaskList {
         self.len() == 0
     }
 
+    /// An owned snapshot of every linked task (id, name, status, spawn location), for
+    /// debugging dumps (asyncio's `all_tasks`).
+    ///
+    /// ```
+    /// use weave_core::task::{TaskList, TaskStatus};
+    /// # let queue = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    /// # let q = queue.clone();
+    /// # let schedule = move |r| q.lock().unwrap().push(r);
+    /// let list = TaskList::new();
+    /// let builder = weave_core::task::Builder::new().name("waiter");
+    /// // SAFETY: `list` outlives the task (it is shut down below, before being dropped).
+    /// let (first, _handle) = unsafe { list.spawn(std::future::pending::<()>(), schedule, builder) };
+    /// first.unwrap().run(); // pending: the task joins the list
+    /// let tasks = list.snapshot();
+    /// assert_eq!(tasks.len(), 1);
+    /// assert_eq!(tasks[0].name.as_deref(), Some("waiter"));
+    /// assert_eq!(tasks[0].status, TaskStatus::Idle);
+    /// list.close_and_shutdown();
+    /// ```
+    pub fn snapshot(&self) -> Vec<TaskInfo> {
+        let mut tasks = Vec::new();
+        self.for_each(|task| {
+            tasks.push(TaskInfo {
+                id: task.id(),
+                name: task.name().map(str::to_owned),
+                status: task.status(),
+                location: task.location(),
+            })
+        });
+        tasks
+    }
+
     /// Calls `f` with every linked task (a snapshot per shard, taken under its lock: keep `f` short).
     pub fn for_each(&self, mut f: impl FnMut(TaskRef<'_>)) {
         for shard in self.shards.iter() {
@@ -370,6 +402,29 @@ impl std::fmt::Debug for TaskRef<'_> {
             .field("status", &self.status())
             .field("spawned_at", &format_args!("{}", self.location()))
             .finish()
+    }
+}
+
+/// One task as seen by [`TaskList::snapshot`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskInfo {
+    /// The task's id.
+    pub id: Id,
+    /// Its name, if it was given one with `Builder::name`.
+    pub name: Option<String>,
+    /// What it was doing when the snapshot was taken.
+    pub status: TaskStatus,
+    /// Where it was spawned.
+    pub location: &'static Location<'static>,
+}
+
+impl std::fmt::Display for TaskInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "task {}", self.id)?;
+        if let Some(name) = &self.name {
+            write!(f, " '{name}'")?;
+        }
+        write!(f, " {:?}, spawned at {}", self.status, self.location)
     }
 }
 

@@ -50,7 +50,7 @@ use std::future::Future;
 pub use self::error::JoinError;
 pub use self::id::{Builder, Id};
 pub use self::join::{AbortHandle, JoinHandle};
-pub use self::list::{TaskList, TaskRef, TaskStatus};
+pub use self::list::{TaskInfo, TaskList, TaskRef, TaskStatus};
 pub use self::runnable::Runnable;
 pub use self::yield_now::{yield_now, YieldNow};
 pub use crate::budget::{consume_budget, id, try_id, unconstrained, ConsumeBudget, Unconstrained};

@@ -32,6 +32,21 @@ impl LocalHandle {
         LocalHandle { shared }
     }
 
+    /// Every unfinished task that has waited at least once, with its id, name, status and
+    /// spawn location (asyncio's `all_tasks`; a debugging aid, not a fast path).
+    ///
+    /// ```
+    /// use weave_executor::LocalExecutor;
+    ///
+    /// let ex = LocalExecutor::new();
+    /// let task = ex.spawn(std::future::pending::<()>());
+    /// ex.block_on(weave_core::task::yield_now());
+    /// assert_eq!(ex.handle().dump()[0].id, task.id());
+    /// ```
+    pub fn dump(&self) -> Vec<weave_core::task::TaskInfo> {
+        self.shared.tasks.snapshot()
+    }
+
     /// Makes [`spawn`](crate::spawn) on this thread spawn onto this executor until the guard
     /// drops (the tasks still run on the executor's own thread).
     ///

@@ -345,6 +345,25 @@ impl ThreadPoolHandle {
         crate::block_on::run_with(&mut ThreadParker::new(), future)
     }
 
+    /// Every unfinished task that has waited at least once, with its id, name, status and
+    /// spawn location (asyncio's `all_tasks`; a debugging aid, not a fast path).
+    ///
+    /// ```
+    /// use weave_executor::ThreadPool;
+    ///
+    /// let pool = ThreadPool::new(1);
+    /// let task = pool.spawn(std::future::pending::<()>());
+    /// pool.block_on(async {
+    ///     while pool.handle().dump().is_empty() {
+    ///         weave_core::task::yield_now().await;
+    ///     }
+    /// });
+    /// assert_eq!(pool.handle().dump()[0].id, task.id());
+    /// ```
+    pub fn dump(&self) -> Vec<weave_core::task::TaskInfo> {
+        self.shared.tasks.snapshot()
+    }
+
     /// Makes [`spawn`](crate::spawn) on this thread spawn onto this pool until the guard
     /// drops.
     ///

@@ -152,6 +152,15 @@ impl Handle {
         weave_executor::block_on(future)
     }
 
+    /// Every unfinished task of this runtime that has waited at least once: id, name,
+    /// status and spawn location (asyncio's `all_tasks`). See [`crate::task::dump`].
+    pub fn dump(&self) -> Vec<weave_core::task::TaskInfo> {
+        match &self.inner.spawner {
+            Spawner::Pool(pool) => pool.dump(),
+            Spawner::Local(local) => local.dump(),
+        }
+    }
+
     pub(super) fn drivers(&self) -> &DriverHandles {
         &self.inner.drivers
     }

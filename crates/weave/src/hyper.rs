@@ -1,0 +1,135 @@
+//! Running [hyper](https://docs.rs/hyper) 1.x on Weave: hyper is runtime-agnostic and asks
+//! for its I/O, task spawning and timers through the traits in `hyper::rt`; these are
+//! Weave's implementations of them (like `hyper-util`'s `TokioIo` and `TokioExecutor`).
+//!
+//! ```no_run
+//! use weave::hyper::{HyperExecutor, HyperIo};
+//! # async fn serve(stream: impl futures_io::AsyncRead + futures_io::AsyncWrite + Unpin + Send + 'static) {
+//! // `stream`: any Weave socket (e.g. a weave::net::TcpStream from `accept`).
+//! let io = HyperIo::new(stream);
+//! # let _ = (io, HyperExecutor);
+//! # }
+//! ```
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_io::{AsyncRead, AsyncWrite};
+
+/// Wraps a `futures_io` stream so hyper can read and write it.
+///
+/// ```
+/// use weave::hyper::HyperIo;
+///
+/// let io = HyperIo::new(futures::io::Cursor::new(Vec::<u8>::new()));
+/// let inner: futures::io::Cursor<Vec<u8>> = io.into_inner();
+/// assert!(inner.get_ref().is_empty());
+/// ```
+#[derive(Debug)]
+pub struct HyperIo<T> {
+    inner: T,
+}
+
+impl<T> HyperIo<T> {
+    /// Wraps `inner`.
+    pub fn new(inner: T) -> HyperIo<T> {
+        HyperIo { inner }
+    }
+
+    /// The wrapped stream.
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+
+    /// A reference to the wrapped stream.
+    pub fn get_ref(&self) -> &T {
+        &self.inner
+    }
+}
+
+/// How much one `poll_read` copies at most. hyper's read buffer starts at 8 KiB, so this
+/// covers a whole read in the common case.
+const READ_CHUNK: usize = 8 * 1024;
+
+impl<T: AsyncRead + Unpin> hyper::rt::Read for HyperIo<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        mut buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        // futures-io reads into initialised memory and hyper hands out uninitialised memory;
+        // going through a stack buffer keeps this module free of `unsafe` for one memcpy.
+        let mut chunk = [0u8; READ_CHUNK];
+        let len = buf.remaining().min(READ_CHUNK);
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_read(cx, &mut chunk[..len]) {
+            Poll::Ready(Ok(n)) => {
+                buf.put_slice(&chunk[..n]);
+                Poll::Ready(Ok(()))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T: AsyncWrite + Unpin> hyper::rt::Write for HyperIo<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_close(cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write_vectored(cx, bufs)
+    }
+}
+
+/// Spawns hyper's background futures (HTTP/1 client connections, server upgrades) onto the
+/// current Weave runtime.
+///
+/// ```
+/// use hyper::rt::Executor;
+///
+/// weave::block_on(async {
+///     let (tx, rx) = std::sync::mpsc::channel();
+///     HyperExecutorDemo::run(tx);
+///     weave::task::yield_now().await;
+///     assert_eq!(rx.try_recv(), Ok(1));
+/// });
+/// # struct HyperExecutorDemo;
+/// # impl HyperExecutorDemo {
+/// #     fn run(tx: std::sync::mpsc::Sender<i32>) {
+/// weave::hyper::HyperExecutor.execute(async move { tx.send(1).unwrap() });
+/// #     }
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HyperExecutor;
+
+impl<F> hyper::rt::Executor<F> for HyperExecutor
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    #[track_caller]
+    fn execute(&self, future: F) {
+        drop(crate::spawn(future));
+    }
+}
