@@ -91,5 +91,4 @@ impl Entry {
         // SAFETY: the caller holds the lock that serialises every access to `node`.
         self.node.with_mut(|node| unsafe { *node = value });
     }
-    }
 }
