@@ -56,7 +56,8 @@ impl Instant {
 
     /// `self + duration`, or about 30 years from now if that would overflow.
     pub(crate) fn saturating_add(self, duration: Duration) -> Instant {
-        self.checked_add(duration).unwrap_or_else(Instant::far_future)
+        self.checked_add(duration)
+            .unwrap_or_else(Instant::far_future)
     }
 
     /// Time from `earlier` to `self`; zero if `earlier` is later.

@@ -205,15 +205,27 @@ impl Wheel {
         let slot_range = 1u64 << shift;
         let level_range = slot_range << SLOT_BITS;
         let now_slot = (self.elapsed >> shift) & SLOT_MASK;
-        let distance = self.occupied[level].rotate_right(now_slot as u32).trailing_zeros() as u64;
-        let slot = (now_slot + distance) & SLOT_MASK;
+        // Above level 0 the current slot was emptied when `elapsed` entered it; a timer
+        // there now is one clamped at the horizon, due when the level comes round again,
+        // so the search starts after it (and the current slot counts as the farthest).
+        let start = if level == 0 {
+            now_slot
+        } else {
+            (now_slot + 1) & SLOT_MASK
+        };
+        let distance = self.occupied[level]
+            .rotate_right(start as u32)
+            .trailing_zeros() as u64;
+        let slot = (start + distance) & SLOT_MASK;
         let level_start = self.elapsed & !(level_range - 1);
         let mut deadline = level_start + slot * slot_range;
-        if deadline <= self.elapsed && level > 0 {
-            // Only a timer clamped at the horizon can sit behind the current slot: it is
-            // due when the top level comes round again.
+        if level > 0 && slot <= now_slot {
             deadline += level_range;
         }
+        debug_assert!(
+            level > 0 || slot >= now_slot,
+            "a level-0 timer behind the wheel"
+        );
         Some(((level * SLOTS) as u16 + slot as u16, deadline))
     }
 
