@@ -41,6 +41,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod budget;
+mod clock;
 pub mod enter;
 pub mod loom;
 mod park;
@@ -48,6 +49,7 @@ mod schedule;
 mod spawn;
 pub mod task;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use park::{Park, ThreadParker, ThreadUnparker, Unpark};
 pub use schedule::Schedule;
 pub use spawn::{LocalSpawn, Spawn};

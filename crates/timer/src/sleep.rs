@@ -1,0 +1,268 @@
+//! `Sleep`: a future that completes at a deadline.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::ptr::NonNull;
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+
+use weave_core::loom::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
+
+use crate::entry::{Entry, FIRED, MAX_TICK, UNREGISTERED};
+use crate::handle::Handle;
+use crate::timers::Registered;
+use crate::Instant;
+
+/// Waits until `duration` has elapsed (asyncio's `asyncio.sleep`).
+///
+/// Resolution is 1 ms: the sleep ends at the first driver turn at or after the deadline
+/// (never before it), usually within a millisecond of it on an idle executor. A zero
+/// duration is ready at its first poll. `Duration::MAX` and other deadlines past what
+/// `Instant` can hold become "about 30 years from now" (the wheel itself files deadlines up
+/// to ~146 million years away), never a panic or an overflow.
+///
+/// The deadline is read at the call, on the current timer's clock; the timer is chosen and
+/// the wheel touched only at the first poll, so a `Sleep` created and dropped unpolled
+/// costs a clock read and nothing else.
+///
+/// ```
+/// use std::time::Duration;
+/// use weave_timer::{sleep, Instant};
+///
+/// futures::executor::block_on(async {
+///     let start = Instant::now();
+///     sleep(Duration::from_millis(10)).await;
+///     assert!(start.elapsed() >= Duration::from_millis(10));
+/// });
+/// ```
+pub fn sleep(duration: Duration) -> Sleep {
+    Sleep::new(Instant::now().saturating_add(duration))
+}
+
+/// Waits until `deadline` (ready at once if it has passed).
+///
+/// ```
+/// use std::time::Duration;
+/// use weave_timer::{sleep_until, Instant};
+///
+/// futures::executor::block_on(async {
+///     let deadline = Instant::now() + Duration::from_millis(5);
+///     sleep_until(deadline).await;
+///     assert!(Instant::now() >= deadline);
+/// });
+/// ```
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep::new(deadline)
+}
+
+/// The future returned by [`sleep`] and [`sleep_until`].
+///
+/// It is `!Unpin` (the wheel links to it in place): pin it to poll it by hand or to keep it
+/// across `select!` iterations, e.g. with `std::pin::pin!`.
+///
+/// Polling counts against the task's cooperative budget, also once the deadline has passed,
+/// so a loop of elapsed sleeps still lets other tasks run.
+///
+/// ```
+/// use std::pin::pin;
+/// use std::time::Duration;
+/// use weave_timer::{sleep, Instant};
+///
+/// futures::executor::block_on(async {
+///     let mut nap = pin!(sleep(Duration::from_secs(3600)));
+///     // Changed our mind: wake in 1 ms instead.
+///     nap.as_mut().reset(Instant::now() + Duration::from_millis(1));
+///     nap.as_mut().await;
+///     assert!(nap.is_elapsed());
+/// });
+/// ```
+#[must_use = "futures do nothing unless awaited"]
+pub struct Sleep {
+    /// Linked into a wheel while waiting; the `Sleep` is pinned, so the entry never moves.
+    entry: Entry,
+    deadline: Instant,
+    /// Where the entry was filed, from the first registration on.
+    registration: Option<Registration>,
+}
+
+struct Registration {
+    handle: Handle,
+    shard: usize,
+}
+
+impl Sleep {
+    fn new(deadline: Instant) -> Sleep {
+        Sleep {
+            entry: Entry::new(),
+            deadline,
+            registration: None,
+        }
+    }
+
+    /// The instant this sleep completes at.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use weave_timer::{sleep_until, Instant};
+    /// let at = Instant::now() + Duration::from_secs(1);
+    /// assert_eq!(sleep_until(at).deadline(), at);
+    /// ```
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// True once the sleep has completed (its timer fired, or its deadline had passed when
+    /// polled). A `Sleep` never polled is not elapsed, whatever its deadline.
+    pub fn is_elapsed(&self) -> bool {
+        self.entry.state.load(Acquire) == FIRED
+    }
+
+    /// Moves the deadline, whether the sleep is pending or already completed (then it waits
+    /// again). Moving it later, the common keep-alive case, is one atomic
+    /// compare-and-swap: the timer stays where it is filed and is re-filed when that earlier
+    /// slot comes due.
+    ///
+    /// ```
+    /// use std::pin::pin;
+    /// use std::time::Duration;
+    /// use weave_timer::{sleep, Instant};
+    ///
+    /// futures::executor::block_on(async {
+    ///     let mut idle = pin!(sleep(Duration::from_millis(1)));
+    ///     idle.as_mut().await;
+    ///     idle.as_mut().reset(Instant::now() + Duration::from_millis(1));
+    ///     assert!(!idle.is_elapsed());
+    ///     idle.await;
+    /// });
+    /// ```
+    pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
+        // SAFETY: nothing is moved out of the pinned `Sleep`; the entry stays in place.
+        let this = unsafe { self.get_unchecked_mut() };
+        this.deadline = deadline;
+        let Some(registration) = &this.registration else {
+            // Never filed in a wheel: the next poll registers the new deadline.
+            this.entry.state.store(UNREGISTERED, Relaxed);
+            return;
+        };
+        let timers = &registration.handle.timers;
+        let tick = timers.deadline_tick(deadline.into_std());
+        let state = this.entry.state.load(Acquire);
+        if state <= MAX_TICK && tick >= state {
+            // Later (or the same): publish the new deadline; the driver re-files the entry
+            // when its current slot comes due. Failing means the driver fired it meanwhile.
+            if this
+                .entry
+                .state
+                .compare_exchange(state, tick, AcqRel, Acquire)
+                .is_ok()
+            {
+                return;
+            }
+        }
+        let entry = NonNull::from(&this.entry);
+        if deadline.into_std() <= timers.clock().now() {
+            // SAFETY: registered at this shard of these timers; alive (we own it).
+            unsafe { timers.deregister(entry, registration.shard) };
+            this.entry.state.store(FIRED, Release);
+            if let Some(waker) = this.entry.waker.take() {
+                waker.wake();
+            }
+            return;
+        }
+        // SAFETY: registered at this shard of these timers; the `Sleep` is pinned and
+        // deregisters in `Drop`.
+        unsafe { timers.reregister(entry, tick, registration.shard) };
+    }
+
+    /// `poll` without the cooperative budget (for [`Timeout`](crate::Timeout), whose inner
+    /// future may have spent it).
+    pub(crate) fn poll_elapsed(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // SAFETY: nothing is moved out of the pinned `Sleep`.
+        let this = unsafe { self.get_unchecked_mut() };
+        let state = this.entry.state.load(Acquire);
+        if state == FIRED {
+            return Poll::Ready(());
+        }
+        let Some(registration) = &this.registration else {
+            return this.register(cx);
+        };
+        // Register first, then look: a driver firing in between either sees this waker or
+        // its FIRED is seen here (the AtomicWaker protocol).
+        this.entry.waker.register(cx.waker());
+        if this.entry.state.load(Acquire) == FIRED {
+            return Poll::Ready(());
+        }
+        if registration.handle.timers.is_shutdown() {
+            panic!("{SHUT_DOWN}");
+        }
+        Poll::Pending
+    }
+
+    /// First poll (or first after a reset of a never-filed sleep): file the entry.
+    fn register(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let handle = Handle::current_or_standalone();
+        let timers = &handle.timers;
+        if timers.is_shutdown() {
+            panic!("{SHUT_DOWN}");
+        }
+        if self.deadline.into_std() <= timers.clock().now() {
+            self.entry.state.store(FIRED, Relaxed);
+            return Poll::Ready(());
+        }
+        let tick = timers.deadline_tick(self.deadline.into_std());
+        let shard = handle.shard_for_this_thread();
+        self.entry.waker.register(cx.waker());
+        // SAFETY: the `Sleep` is pinned, so the entry stays put, and `Drop` deregisters it
+        // from this shard before the memory goes away.
+        match unsafe { timers.register(NonNull::from(&self.entry), tick, shard) } {
+            Registered::Due => Poll::Ready(()),
+            Registered::Waiting => {
+                self.registration = Some(Registration { handle, shard });
+                Poll::Pending
+            }
+        }
+    }
+}
+
+const SHUT_DOWN: &str = "weave_timer: a Sleep was polled after its timer driver was dropped \
+     (the runtime shut down); timers cannot outlive the TimerDriver they were registered in";
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // An elapsed sleep still spends budget: `loop { sleep(ZERO).await }` must yield.
+        let coop = ready!(weave_core::budget::poll_proceed(cx));
+        let result = self.poll_elapsed(cx);
+        if result.is_ready() {
+            coop.made_progress();
+        }
+        result
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        if let Some(registration) = &self.registration {
+            // Always under the lock, even if fired: the driver may still be touching the
+            // entry (taking its waker) right after publishing FIRED.
+            // SAFETY: registered at this shard of these timers; still alive here.
+            unsafe {
+                registration
+                    .handle
+                    .timers
+                    .deregister(NonNull::from(&self.entry), registration.shard)
+            };
+        }
+    }
+}
+
+impl fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sleep")
+            .field("deadline", &self.deadline)
+            .field("elapsed", &self.is_elapsed())
+            .finish()
+    }
+}

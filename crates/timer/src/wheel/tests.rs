@@ -1,0 +1,259 @@
+//! The wheel alone, against a `BTreeMap` model: random inserts, cancels, resets (both the
+//! lock-free "later" path and the re-filing "earlier" path) and advances. Every firing is
+//! checked: none early, none missed after an advance, none twice.
+
+use std::collections::BTreeMap;
+use std::pin::Pin;
+use std::ptr::NonNull;
+use std::sync::atomic::Ordering::SeqCst;
+
+use super::*;
+use crate::entry::UNREGISTERED;
+
+/// A small deterministic generator (xorshift64*), so failures replay from the seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// The wheel plus its entries, with the same filing rules as `Timers` and `Sleep`.
+struct Harness {
+    wheel: Wheel,
+    entries: Vec<Pin<Box<Entry>>>,
+}
+
+impl Harness {
+    fn new(n: usize) -> Harness {
+        Harness {
+            wheel: Wheel::new(),
+            entries: (0..n).map(|_| Box::pin(Entry::new())).collect(),
+        }
+    }
+
+    fn ptr(&self, id: usize) -> NonNull<Entry> {
+        NonNull::from(&*self.entries[id])
+    }
+
+    fn state(&self, id: usize) -> u64 {
+        self.entries[id].state.load(SeqCst)
+    }
+
+    /// Files `id` at `tick`; returns true if it was due at once (and so fired).
+    fn insert(&mut self, id: usize, tick: u64) -> bool {
+        let entry = self.ptr(id);
+        if tick <= self.wheel.elapsed() {
+            self.entries[id].state.store(FIRED, SeqCst);
+            return true;
+        }
+        self.entries[id].state.store(tick, SeqCst);
+        // SAFETY: the entry is boxed and pinned, outlives the wheel's use of it (cancelled
+        // or fired before the harness drops), and this test is the only thread.
+        unsafe { self.wheel.insert(entry, tick) };
+        false
+    }
+
+    fn cancel(&mut self, id: usize) {
+        // SAFETY: as in `insert`.
+        unsafe { self.wheel.unlink(self.ptr(id)) };
+        self.entries[id].state.store(UNREGISTERED, SeqCst);
+    }
+
+    /// `Sleep::reset`: later is a store, earlier re-files. Returns true if due at once.
+    fn reset(&mut self, id: usize, tick: u64) -> bool {
+        let state = self.state(id);
+        if tick >= state {
+            self.entries[id].state.store(tick, SeqCst);
+            return false;
+        }
+        // SAFETY: as in `insert`.
+        unsafe { self.wheel.unlink(self.ptr(id)) };
+        self.insert(id, tick)
+    }
+
+    /// Advances to `now` and fires; returns the ids that fired.
+    fn advance(&mut self, now: u64, live: &BTreeMap<usize, u64>) -> Vec<usize> {
+        let mut batch = WakeBatch::new();
+        // SAFETY: as in `insert`.
+        unsafe {
+            self.wheel.advance(now);
+            while self.wheel.fire_pending(now, &mut batch) {
+                batch.wake_all();
+            }
+        }
+        live.keys()
+            .copied()
+            .filter(|&id| self.state(id) == FIRED)
+            .collect()
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        for id in 0..self.entries.len() {
+            // SAFETY: as in `insert`; unlink everything before the boxes are freed.
+            unsafe { self.wheel.unlink(self.ptr(id)) };
+        }
+    }
+}
+
+fn random_deadline(rng: &mut Rng, elapsed: u64) -> u64 {
+    let ahead = match rng.below(10) {
+        0 => 0,                      // due now
+        1..=4 => rng.below(70),      // level 0 and 1
+        5..=7 => rng.below(300_000), // levels 1 to 3
+        8 => rng.below(1 << 40),     // past the horizon
+        _ => MAX_TICK,               // sleep(Duration::MAX)
+    };
+    elapsed.saturating_add(ahead).min(MAX_TICK)
+}
+
+fn run_model(seed: u64, steps: usize, timers: usize) {
+    let mut rng = Rng(seed);
+    let mut h = Harness::new(timers);
+    // id -> deadline of every timer filed and not yet fired or cancelled.
+    let mut live: BTreeMap<usize, u64> = BTreeMap::new();
+    let mut now = 0u64;
+    for step in 0..steps {
+        let id = rng.below(timers as u64) as usize;
+        match rng.below(8) {
+            0..=2 => {
+                if !live.contains_key(&id) {
+                    let tick = random_deadline(&mut rng, now);
+                    if !h.insert(id, tick) {
+                        live.insert(id, tick);
+                    } else {
+                        assert!(tick <= now, "seed {seed} step {step}: fired early");
+                    }
+                }
+            }
+            3 => {
+                if live.remove(&id).is_some() {
+                    h.cancel(id);
+                }
+            }
+            4 => {
+                if live.contains_key(&id) {
+                    let tick = random_deadline(&mut rng, now);
+                    if h.reset(id, tick) {
+                        live.remove(&id);
+                    } else {
+                        live.insert(id, tick);
+                    }
+                }
+            }
+            _ => {
+                now += match rng.below(10) {
+                    0..=5 => rng.below(3),
+                    6..=8 => rng.below(5_000),
+                    _ => rng.below(1 << 38),
+                };
+                now = now.min(MAX_TICK);
+                let fired = h.advance(now, &live);
+                for id in &fired {
+                    let deadline = live.remove(id).unwrap();
+                    assert!(deadline <= now, "seed {seed} step {step}: {id} fired early");
+                }
+                let missed: Vec<_> = live.iter().filter(|(_, &d)| d <= now).collect();
+                assert!(
+                    missed.is_empty(),
+                    "seed {seed} step {step}: not fired: {missed:?}"
+                );
+                if let Some(&earliest) = live.values().min() {
+                    let next = h.wheel.next_expiration().expect("a live timer was lost");
+                    assert!(
+                        next <= earliest,
+                        "seed {seed} step {step}: would wake too late"
+                    );
+                    assert!(
+                        next > now,
+                        "seed {seed} step {step}: next expiration in the past"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            h.wheel.len(),
+            live.len(),
+            "seed {seed} step {step}: linked count"
+        );
+    }
+}
+
+#[test]
+fn random_operations_match_a_btreemap_model() {
+    let (seeds, steps): (u64, usize) = if cfg!(miri) { (2, 300) } else { (200, 5_000) };
+    for seed in 1..=seeds {
+        run_model(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15), steps, 48);
+    }
+}
+
+#[test]
+fn levels_cascade_exactly_at_the_deadline() {
+    let mut h = Harness::new(6);
+    let ticks = [1, 63, 64, 4_095, 4_096, 262_145];
+    for (id, &tick) in ticks.iter().enumerate() {
+        assert!(!h.insert(id, tick));
+    }
+    let mut live: BTreeMap<usize, u64> = ticks.iter().copied().enumerate().collect();
+    for (id, &tick) in ticks.iter().enumerate() {
+        assert!(h.advance(tick - 1, &live).is_empty(), "fired before {tick}");
+        assert_eq!(h.wheel.next_expiration().map(|n| n <= tick), Some(true));
+        assert_eq!(h.advance(tick, &live), vec![id]);
+        live.remove(&id);
+    }
+    assert_eq!(h.wheel.next_expiration(), None);
+}
+
+#[test]
+fn deadline_past_the_horizon_is_refiled_until_due() {
+    let mut h = Harness::new(1);
+    let far = HORIZON * 3 + 12_345;
+    assert!(!h.insert(0, far));
+    let live = BTreeMap::from([(0, far)]);
+    let mut turns = 0;
+    while let Some(next) = h.wheel.next_expiration() {
+        turns += 1;
+        assert!(turns < 64, "re-filed too often");
+        let fired = h.advance(next, &live);
+        if next < far {
+            assert!(fired.is_empty(), "fired at {next}, before {far}");
+        } else {
+            assert_eq!(fired, vec![0]);
+        }
+    }
+    assert_eq!(h.state(0), FIRED);
+}
+
+#[test]
+fn moving_a_deadline_later_refiles_when_the_old_slot_comes_due() {
+    let mut h = Harness::new(1);
+    assert!(!h.insert(0, 10));
+    assert!(!h.reset(0, 5_000));
+    let live = BTreeMap::from([(0, 5_000)]);
+    assert!(h.advance(10, &live).is_empty());
+    assert!(h.wheel.next_expiration().unwrap() <= 5_000);
+    assert!(h.advance(4_999, &live).is_empty());
+    assert_eq!(h.advance(5_000, &live), vec![0]);
+}
+
+#[test]
+fn many_due_timers_fire_in_batches() {
+    let n = if cfg!(miri) { 70 } else { 1_000 };
+    let mut h = Harness::new(n);
+    for id in 0..n {
+        assert!(!h.insert(id, 5));
+    }
+    let live: BTreeMap<usize, u64> = (0..n).map(|id| (id, 5)).collect();
+    assert_eq!(h.advance(5, &live).len(), n);
+    assert_eq!(h.wheel.len(), 0);
+}
