@@ -4,6 +4,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod barrier;
+pub mod broadcast;
 mod event;
 pub mod mpsc;
 mod mutex;
@@ -14,6 +15,7 @@ mod rwlock;
 mod semaphore;
 mod util;
 mod wait_list;
+pub mod watch;
 
 pub use barrier::{Barrier, BarrierWait, BarrierWaitResult};
 pub use event::{Event, Wait};
