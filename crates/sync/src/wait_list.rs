@@ -75,10 +75,6 @@ impl<T> WaitList<T> {
         self.linked == 0
     }
 
-    /// Queued waiters.
-    pub(crate) fn len(&self) -> usize {
-        self.linked
-    }
 
     fn node(&self, key: Key) -> &Node<T> {
         match &self.slots[key.0 as usize] {
@@ -180,15 +176,7 @@ impl<T> WaitList<T> {
         }
     }
 
-    /// Whether the waiter is still queued (not yet signalled).
-    pub(crate) fn is_linked(&self, key: Key) -> bool {
-        self.node(key).linked
-    }
 
-    /// The waiter's data.
-    pub(crate) fn data_mut(&mut self, key: Key) -> &mut T {
-        &mut self.node_mut(key).data
-    }
 
     /// Frees the waiter's slot (unlinking it if still queued). Returns its data and whether it
     /// had been signalled.
@@ -243,12 +231,11 @@ mod tests {
         let mut list = WaitList::new();
         let keys: Vec<_> = (0..4).map(|i| list.push_back(noop_waker(), i)).collect();
         assert_eq!(list.remove(keys[1]), (1, false));
-        assert_eq!(list.len(), 3);
+        assert_eq!(list.linked, 3);
         let mut seen = Vec::new();
         while list.pop_front_with(|d| seen.push(*d)).is_some() {}
         assert_eq!(seen, [0, 2, 3]);
         assert!(list.is_empty());
-        assert!(!list.is_linked(keys[0]));
         assert_eq!(list.remove(keys[0]), (0, true));
     }
 
