@@ -75,7 +75,7 @@ impl<T> Sender<T> {
         if self.sem().acquire_raw(1).await.is_err() {
             return Err(SendError(value));
         }
-        self.chan.push(value).map_err(|value| {
+        self.chan.push(value, true).map_err(|value| {
             self.chan.release_capacity();
             SendError(value)
         })
@@ -97,7 +97,7 @@ impl<T> Sender<T> {
             Err(TryAcquireError::NoPermits) => return Err(TrySendError::Full(value)),
             Err(TryAcquireError::Closed) => return Err(TrySendError::Closed(value)),
         }
-        self.chan.push(value).map_err(|value| {
+        self.chan.push(value, true).map_err(|value| {
             self.chan.release_capacity();
             TrySendError::Closed(value)
         })
@@ -227,7 +227,7 @@ pub struct Permit<'a, T> {
 impl<T> Permit<'_, T> {
     /// Sends on the reserved slot. If the receiver closed meanwhile, the value is dropped.
     pub fn send(self, value: T) {
-        if self.chan.push(value).is_err() {
+        if self.chan.push(value, true).is_err() {
             // Receiver gone: the value is dropped here, once.
         }
         // The slot now holds a message; the receiver gives it back.
@@ -267,7 +267,7 @@ impl<T> OwnedPermit<T> {
         let sender = self.sender.take().expect("permit holds its sender");
         // On a closed channel the value is dropped here; the slot is returned either way
         // by the receiver (message) or right now (no message).
-        if sender.chan.push(value).is_err() {
+        if sender.chan.push(value, true).is_err() {
             sender.chan.release_capacity();
         }
         sender

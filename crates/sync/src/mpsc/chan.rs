@@ -36,8 +36,10 @@ pub(super) struct Chan<T> {
 struct State<T> {
     queue: VecDeque<T>,
     rx_waker: Option<Waker>,
-    /// `close` was called or the receiver dropped: sends fail.
+    /// `close` was called or the receiver dropped: new sends fail.
     rx_closed: bool,
+    /// The receiver dropped: even sends on permits taken earlier fail.
+    rx_dropped: bool,
     /// The last sender dropped.
     senders_gone: bool,
 }
@@ -49,6 +51,7 @@ impl<T> Chan<T> {
                 queue: VecDeque::new(),
                 rx_waker: None,
                 rx_closed: false,
+                rx_dropped: false,
                 senders_gone: false,
             }),
             bound: bound.map(Semaphore::new),
@@ -56,12 +59,12 @@ impl<T> Chan<T> {
         }
     }
 
-    /// Queues `value` (capacity already reserved, if bounded); gives it back if the receiver
-    /// is closed.
-    pub(super) fn push(&self, value: T) -> Result<(), T> {
+    /// Queues `value`; gives it back if the receiver is closed. `reserved`: capacity was
+    /// taken before any `close` (bounded flavour), so only a dropped receiver refuses it.
+    pub(super) fn push(&self, value: T, reserved: bool) -> Result<(), T> {
         let waker = {
             let mut state = lock(&self.state);
-            if state.rx_closed {
+            if state.rx_dropped || (state.rx_closed && !reserved) {
                 return Err(value);
             }
             state.queue.push_back(value);
@@ -219,7 +222,11 @@ impl<T> Drop for RxCore<T> {
         self.close();
         // Drop queued messages now (outside the lock: their destructors are user code), so a
         // sender's value is dropped exactly once: either `push` returned it or it is here.
-        let queued = std::mem::take(&mut lock(&self.chan.state).queue);
+        let queued = {
+            let mut state = lock(&self.chan.state);
+            state.rx_dropped = true;
+            std::mem::take(&mut state.queue)
+        };
         drop(queued);
     }
 }

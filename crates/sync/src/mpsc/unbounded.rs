@@ -51,7 +51,7 @@ impl<T> UnboundedSender<T> {
     /// assert_eq!(tx.send(2).unwrap_err().0, 2);
     /// ```
     pub fn send(&self, value: T) -> Result<(), SendError<T>> {
-        self.chan.push(value).map_err(SendError)
+        self.chan.push(value, false).map_err(SendError)
     }
 
     /// Whether the receiver is closed or gone.
