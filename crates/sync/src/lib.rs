@@ -59,6 +59,8 @@
 mod barrier;
 pub mod broadcast;
 mod event;
+#[cfg(all(test, loom))]
+mod loom_tests;
 pub mod mpsc;
 mod mutex;
 mod notify;

@@ -9,7 +9,8 @@ use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
 use weave_core::loom::cell::UnsafeCell;
-use weave_core::loom::sync::Arc;
+// Owned guards take a std `Arc` (loom's cannot be a `self` type, and users hold std's).
+use std::sync::Arc;
 
 use crate::semaphore::Semaphore;
 

@@ -24,7 +24,9 @@ use std::task::{ready, Context, Poll, Waker};
 
 use weave_core::budget;
 use weave_core::loom::sync::atomic::{AtomicUsize, Ordering};
-use weave_core::loom::sync::{Arc, Mutex};
+use weave_core::loom::sync::Mutex;
+// Owned permits take a std `Arc` (loom's cannot be a `self` type, and users hold std's).
+use std::sync::Arc;
 
 use crate::util::lock;
 use crate::wait_list::{wake_all, Key, WaitList};
