@@ -128,7 +128,10 @@ impl<T> State<T> {
 /// # });
 /// ```
 pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
-    assert!(capacity > 0, "broadcast::channel needs a capacity of at least 1");
+    assert!(
+        capacity > 0,
+        "broadcast::channel needs a capacity of at least 1"
+    );
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             ring: VecDeque::with_capacity(capacity),
@@ -312,7 +315,9 @@ impl<T> Drop for Receiver<T> {
 
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver").field("next", &self.next).finish()
+        f.debug_struct("Receiver")
+            .field("next", &self.next)
+            .finish()
     }
 }
 

@@ -65,8 +65,8 @@ pub mod mpsc;
 mod mutex;
 mod notify;
 mod once_cell;
-pub mod queue;
 pub mod oneshot;
+pub mod queue;
 mod rwlock;
 mod semaphore;
 mod util;
@@ -80,4 +80,6 @@ pub use notify::{Notified, Notify};
 pub use once_cell::{OnceCell, SetError};
 pub use queue::{LifoQueue, PriorityQueue, Queue};
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
-pub use semaphore::{AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError};
+pub use semaphore::{
+    AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
+};

@@ -224,7 +224,10 @@ impl<T> OnceCell<T> {
         self.turn = Semaphore::new(1);
         // SAFETY: it was initialized (checked above) and `&mut self` rules out readers; the
         // flag is now false, so the value will not be read or dropped again.
-        Some(self.value.with_mut(|ptr| unsafe { (*ptr).assume_init_read() }))
+        Some(
+            self.value
+                .with_mut(|ptr| unsafe { (*ptr).assume_init_read() }),
+        )
     }
 }
 
@@ -242,6 +245,8 @@ impl<T> Default for OnceCell<T> {
 
 impl<T: fmt::Debug> fmt::Debug for OnceCell<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OnceCell").field("value", &self.get()).finish()
+        f.debug_struct("OnceCell")
+            .field("value", &self.get())
+            .finish()
     }
 }

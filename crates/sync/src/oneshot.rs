@@ -130,7 +130,9 @@ impl<T> Sender<T> {
     /// assert!(tx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.inner.as_ref().is_none_or(|inner| lock(inner).rx_closed)
+        self.inner
+            .as_ref()
+            .is_none_or(|inner| lock(inner).rx_closed)
     }
 
     /// Waits until the receiver closes or drops (to stop computing an unwanted value).
@@ -166,7 +168,9 @@ impl<T> Sender<T> {
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
-        let Some(inner) = self.inner.take() else { return };
+        let Some(inner) = self.inner.take() else {
+            return;
+        };
         let waker = {
             let mut state = lock(&inner);
             state.complete = true;

@@ -359,9 +359,16 @@ impl Semaphore {
 
     /// Hands `n` permits to the queue front to back, then, if the queue is empty, clears
     /// `WAITERS` and stores what is left in the atomic.
-    fn release_locked(&self, waiters: &mut WaitList<Waiter>, mut n: usize, wakers: &mut Vec<Waker>) {
+    fn release_locked(
+        &self,
+        waiters: &mut WaitList<Waiter>,
+        mut n: usize,
+        wakers: &mut Vec<Waker>,
+    ) {
         while n > 0 {
-            let Some(front) = waiters.front_mut() else { break };
+            let Some(front) = waiters.front_mut() else {
+                break;
+            };
             let give = n.min(front.remaining);
             front.remaining -= give;
             n -= give;
@@ -381,7 +388,11 @@ impl Semaphore {
     }
 
     /// The slow path of a first poll: under the lock, take what is there or queue.
-    fn acquire_locked(&self, n: usize, cx: &mut Context<'_>) -> Result<Result<(), AcquireError>, Key> {
+    fn acquire_locked(
+        &self,
+        n: usize,
+        cx: &mut Context<'_>,
+    ) -> Result<Result<(), AcquireError>, Key> {
         let mut waiters = lock(&self.waiters);
         let mut cur = self.state.load(Ordering::Acquire);
         loop {

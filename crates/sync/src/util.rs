@@ -8,5 +8,7 @@ use weave_core::loom::sync::{Mutex, MutexGuard};
 /// are called, and values dropped, after unlocking), so poisoning carries no information and
 /// is ignored.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -75,7 +75,6 @@ impl<T> WaitList<T> {
         self.linked == 0
     }
 
-
     fn node(&self, key: Key) -> &Node<T> {
         match &self.slots[key.0 as usize] {
             Slot::Occupied(node) => node,
@@ -175,8 +174,6 @@ impl<T> WaitList<T> {
             wakers.push(waker);
         }
     }
-
-
 
     /// Frees the waiter's slot (unlinking it if still queued). Returns its data and whether it
     /// had been signalled.

@@ -318,7 +318,9 @@ impl<T> Drop for Receiver<T> {
 
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver").field("seen", &self.seen).finish()
+        f.debug_struct("Receiver")
+            .field("seen", &self.seen)
+            .finish()
     }
 }
 

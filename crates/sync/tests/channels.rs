@@ -178,7 +178,10 @@ fn broadcast_lag_then_catch_up() {
             tx.send(i).unwrap();
             assert_eq!(fast.recv().await, Ok(i));
         }
-        assert_eq!(slow.recv().await, Err(broadcast::error::RecvError::Lagged(6)));
+        assert_eq!(
+            slow.recv().await,
+            Err(broadcast::error::RecvError::Lagged(6))
+        );
         for i in 6..10 {
             assert_eq!(slow.recv().await, Ok(i));
         }
