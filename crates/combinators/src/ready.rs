@@ -11,10 +11,13 @@
 //! until the next poll of that child do nothing.
 
 use std::mem;
+// std's `Arc`, not the shim's: `Waker::from` takes a `std::sync::Arc`. What the wakers
+// synchronise on (the flag, the queue) comes from the shim, so loom still sees it.
+use std::sync::Arc;
 use std::task::{Wake, Waker};
 
 use weave_core::loom::sync::atomic::{AtomicBool, Ordering};
-use weave_core::loom::sync::{Arc, Mutex};
+use weave_core::loom::sync::Mutex;
 
 /// State shared between the parent and every child waker.
 #[derive(Default)]

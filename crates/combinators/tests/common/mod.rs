@@ -114,3 +114,15 @@ impl Future for CountPolls {
         Poll::Pending
     }
 }
+
+/// Yields until `done()` holds, at most `100_000` times (no clocks): for effects another
+/// thread or a later executor turn carries out, such as an aborted task being dropped.
+pub async fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    for _ in 0..100_000 {
+        if done() {
+            return true;
+        }
+        weave_core::task::yield_now().await;
+    }
+    done()
+}
