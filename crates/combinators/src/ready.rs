@@ -1,0 +1,272 @@
+//! The ready list behind every many-children combinator: one waker per child, and a queue
+//! of the children that were woken, so a wake costs one poll of that child instead of a poll
+//! of all N.
+//!
+//! The idea is futures-util's `FuturesUnordered` (per-child wakers feeding a ready queue);
+//! the queue here is a `Mutex<Vec<usize>>` swapped out whole by the parent, which keeps the
+//! crate free of `unsafe` at the cost of one uncontended lock per wake.
+//!
+//! A child's waker ([`ChildWaker`]) holds its slot index and a `queued` flag: the first wake
+//! after a poll pushes the index and, if the queue was empty, wakes the parent; later wakes
+//! until the next poll of that child do nothing.
+
+use std::mem;
+// std's `Arc`, not the shim's: `Waker::from` takes a `std::sync::Arc`. What the wakers
+// synchronise on (the flag, the queue) comes from the shim, so loom still sees it.
+use std::sync::Arc;
+use std::task::{Wake, Waker};
+
+use weave_core::loom::sync::atomic::{AtomicBool, Ordering};
+use weave_core::loom::sync::Mutex;
+
+/// State shared between the parent and every child waker.
+#[derive(Default)]
+pub(crate) struct Shared {
+    inner: Mutex<Queue>,
+}
+
+#[derive(Default)]
+struct Queue {
+    /// Indices woken since the parent last swapped the queue out.
+    ready: Vec<usize>,
+    /// The task polling the parent combinator.
+    parent: Option<Waker>,
+}
+
+/// The waker handed to one child.
+pub(crate) struct ChildWaker {
+    shared: Arc<Shared>,
+    index: usize,
+    /// Set by the first wake after a poll, cleared by the parent just before polling again:
+    /// many wakes between two polls queue the index once.
+    queued: AtomicBool,
+}
+
+impl Wake for ChildWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        // AcqRel: pairs with the parent's clearing swap, so a wake after the parent cleared
+        // the flag always queues again.
+        if self.queued.swap(true, Ordering::AcqRel) {
+            return; // already queued and not yet polled
+        }
+        let parent = {
+            let mut queue = self.shared.inner.lock().unwrap();
+            queue.ready.push(self.index);
+            // Only the push onto an empty queue wakes the parent: a non-empty queue means a
+            // wake is already on its way and the parent will swap out this index with it.
+            if queue.ready.len() == 1 {
+                queue.parent.clone()
+            } else {
+                None
+            }
+        };
+        // Woken outside the lock: waking schedules a task, which may take other locks.
+        if let Some(parent) = parent {
+            parent.wake();
+        }
+    }
+}
+
+/// The parent's side: which children to poll next, and their wakers.
+pub(crate) struct ReadyList {
+    shared: Arc<Shared>,
+    /// One waker per slot, created on the slot's first poll.
+    wakers: Vec<Option<Arc<ChildWaker>>>,
+    /// A waker no child holds any more, reused for the next slot that needs one, so children
+    /// that finish on their first poll never allocate.
+    spare: Option<Arc<ChildWaker>>,
+    /// Indices to poll, taken from the shared queue; `local[pos..]` are still to do.
+    local: Vec<usize>,
+    pos: usize,
+}
+
+impl ReadyList {
+    pub(crate) fn new() -> ReadyList {
+        ReadyList {
+            shared: Arc::new(Shared::default()),
+            wakers: Vec::new(),
+            spare: None,
+            local: Vec::new(),
+            pos: 0,
+        }
+    }
+
+    /// Grows the waker table to `len` slots.
+    pub(crate) fn reserve_slots(&mut self, len: usize) {
+        if self.wakers.len() < len {
+            self.wakers.resize_with(len, || None);
+        }
+    }
+
+    /// Queues `index` for a poll without a wake (a new child needs its first poll).
+    pub(crate) fn push_local(&mut self, index: usize) {
+        self.local.push(index);
+    }
+
+    /// The next index to poll. When the local list is used up it takes the shared queue
+    /// (registering `parent` under the same lock, so no wake is missed), but only while
+    /// `may_refill` is true: the caller allows one refill per poll, so children that wake
+    /// themselves cannot keep one poll of the parent running forever. `None`: nothing to poll
+    /// now.
+    pub(crate) fn next(&mut self, parent: &Waker, may_refill: &mut bool) -> Option<usize> {
+        if self.pos == self.local.len() {
+            if !*may_refill {
+                return None;
+            }
+            *may_refill = false;
+            self.local.clear();
+            self.pos = 0;
+            let mut queue = self.shared.inner.lock().unwrap();
+            match &queue.parent {
+                Some(w) if w.will_wake(parent) => {}
+                _ => queue.parent = Some(parent.clone()),
+            }
+            // Swap rather than copy: both vectors keep their capacity, so a steady state
+            // allocates nothing.
+            mem::swap(&mut queue.ready, &mut self.local);
+            if self.local.is_empty() {
+                return None;
+            }
+        }
+        let index = self.local[self.pos];
+        self.pos += 1;
+        Some(index)
+    }
+
+    /// The waker for slot `index`, marked "not queued" so the next wake queues it again.
+    /// Call right before polling the child.
+    pub(crate) fn waker_for(&mut self, index: usize) -> Waker {
+        let slot = &mut self.wakers[index];
+        let child = match slot {
+            Some(child) => child,
+            None => {
+                let child = match self.spare.take() {
+                    Some(mut spare) => {
+                        // `spare` is unique (checked when it was stored), so no wake can be
+                        // reading `index` while we change it.
+                        Arc::get_mut(&mut spare)
+                            .expect("spare waker is unshared")
+                            .index = index;
+                        spare
+                    }
+                    None => Arc::new(ChildWaker {
+                        shared: self.shared.clone(),
+                        index,
+                        queued: AtomicBool::new(false),
+                    }),
+                };
+                slot.insert(child)
+            }
+        };
+        // A swap, not a store: reading the last waker's `true` acquires what that child
+        // published before waking, even when its wake found the flag already set.
+        child.queued.swap(false, Ordering::AcqRel);
+        Waker::from(child.clone())
+    }
+
+    /// Slot `index`'s child finished: keep its waker as the spare if nobody else holds it.
+    pub(crate) fn release(&mut self, index: usize) {
+        if let Some(mut child) = self.wakers[index].take() {
+            if self.spare.is_none() && Arc::get_mut(&mut child).is_some() {
+                self.spare = Some(child);
+            }
+        }
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use std::sync::Arc as StdArc;
+    use std::task::{Wake, Waker};
+
+    use weave_core::loom::sync::atomic::{AtomicUsize, Ordering};
+    use weave_core::loom::thread;
+
+    use super::ReadyList;
+
+    /// The parent task's waker: counts wakes.
+    struct Parent(AtomicUsize);
+
+    impl Wake for Parent {
+        fn wake(self: StdArc<Self>) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn parent() -> (StdArc<Parent>, Waker) {
+        let parent = StdArc::new(Parent(AtomicUsize::new(0)));
+        let waker = Waker::from(parent.clone());
+        (parent, waker)
+    }
+
+    fn next(list: &mut ReadyList, parent: &Waker) -> Option<usize> {
+        list.next(parent, &mut true)
+    }
+
+    #[test]
+    fn loom_child_wake_racing_the_refill_is_never_lost() {
+        loom::model(|| {
+            let (woken, parent) = parent();
+            let mut list = ReadyList::new();
+            list.reserve_slots(1);
+            let child = list.waker_for(0); // the child's first poll kept this waker
+            let waking = thread::spawn(move || child.wake());
+            let seen = next(&mut list, &parent);
+            waking.join().unwrap();
+            if seen.is_none() {
+                // The refill ran first and registered the parent: the push woke it.
+                assert_eq!(woken.0.load(Ordering::Relaxed), 1);
+                assert_eq!(next(&mut list, &parent), Some(0));
+            }
+            assert_eq!(next(&mut list, &parent), None);
+        });
+    }
+
+    #[test]
+    fn loom_two_wakes_queue_the_child_once_and_wake_the_parent_once() {
+        loom::model(|| {
+            let (woken, parent) = parent();
+            let mut list = ReadyList::new();
+            list.reserve_slots(1);
+            let child = list.waker_for(0);
+            assert_eq!(next(&mut list, &parent), None); // registers the parent
+            let other = child.clone();
+            let waking = thread::spawn(move || other.wake());
+            child.wake();
+            waking.join().unwrap();
+            assert_eq!(woken.0.load(Ordering::Relaxed), 1);
+            assert_eq!(next(&mut list, &parent), Some(0));
+            assert_eq!(next(&mut list, &parent), None);
+        });
+    }
+
+    #[test]
+    fn loom_wake_racing_the_repoll_is_seen_by_the_poll_or_queued_again() {
+        loom::model(|| {
+            let (_woken, parent) = parent();
+            let mut list = ReadyList::new();
+            list.reserve_slots(1);
+            let first = list.waker_for(0);
+            first.wake_by_ref(); // queued once: the flag is set
+            assert_eq!(next(&mut list, &parent), Some(0));
+            // The child publishes progress and wakes again while the parent re-polls it.
+            let progress = StdArc::new(AtomicUsize::new(0));
+            let waking = {
+                let progress = progress.clone();
+                thread::spawn(move || {
+                    progress.store(1, Ordering::Relaxed);
+                    first.wake();
+                })
+            };
+            let _poll_waker = list.waker_for(0); // clears the flag, then "polls"
+            let seen_by_poll = progress.load(Ordering::Relaxed) == 1;
+            waking.join().unwrap();
+            let queued_again = next(&mut list, &parent) == Some(0);
+            assert!(seen_by_poll || queued_again, "the wake was lost");
+        });
+    }
+}
