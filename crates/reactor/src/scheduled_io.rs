@@ -139,7 +139,7 @@ impl ScheduledIo {
     }
 
     /// The readiness flags now (for tests and `Debug`).
-    #[cfg(any(test, loom))]
+    #[cfg(loom)]
     pub(crate) fn ready_now(&self) -> Ready {
         ready::ready(self.readiness.load(Acquire))
     }
