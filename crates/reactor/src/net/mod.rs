@@ -1,0 +1,22 @@
+//! TCP, UDP and Unix sockets on the reactor, with `futures_io` traits (asyncio's streams
+//! and transports).
+//!
+//! Every socket registers with the current reactor when created ([`Handle::current`](crate::Handle::current)),
+//! is `Unpin + Send + Sync`, and deregisters when dropped. Operations spend the task's
+//! cooperative budget, so an always-ready socket still lets other tasks run.
+
+mod addr;
+mod split;
+mod tcp_listener;
+mod tcp_stream;
+mod udp;
+mod unix;
+
+pub use self::addr::{lookup_host, ToSocketAddrs};
+pub use self::split::{
+    HalfClose, OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf,
+};
+pub use self::tcp_listener::{Incoming, TcpListener};
+pub use self::tcp_stream::TcpStream;
+pub use self::udp::UdpSocket;
+pub use self::unix::{UnixDatagram, UnixIncoming, UnixListener, UnixStream};
