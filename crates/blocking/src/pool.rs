@@ -218,20 +218,24 @@ impl BlockingPool {
     /// ```
     pub fn shutdown_timeout(&self, timeout: Duration) -> bool {
         self.handle.shutdown();
-        let deadline = Instant::now() + timeout;
+        // `Duration::MAX` (wait for as long as it takes) overflows an `Instant`.
+        let deadline = Instant::now().checked_add(timeout);
         let mut state = self.handle.inner.lock();
         while state.threads > 0 {
-            let now = Instant::now();
-            if now >= deadline {
-                return false;
-            }
-            state = self
-                .handle
-                .inner
-                .exited
-                .wait_timeout(state, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+            let exited = &self.handle.inner.exited;
+            state = match deadline {
+                None => exited.wait(state).unwrap_or_else(|e| e.into_inner()),
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return false;
+                    }
+                    exited
+                        .wait_timeout(state, deadline - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+            };
         }
         true
     }

@@ -25,16 +25,28 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "fs")]
+pub mod fs;
+pub mod future;
 #[cfg(feature = "hyper")]
 pub mod hyper;
+#[cfg(feature = "net")]
+pub mod io;
+#[cfg(feature = "net")]
+pub mod net;
 pub mod runtime;
 mod spawn;
+#[cfg(feature = "sync")]
+pub mod sync;
 pub mod task;
+#[cfg(feature = "time")]
+pub mod time;
 
 use std::future::Future;
 
 pub use runtime::Runtime;
-pub use spawn::{spawn, spawn_local};
+pub use spawn::{spawn, spawn_blocking, spawn_local};
+pub use weave_combinators::{join, select, try_join};
 
 #[cfg(feature = "macros")]
 pub use weave_macros::{main, test};

@@ -60,3 +60,33 @@ where
     }
     weave_executor::spawn_local(future)
 }
+
+/// Runs the blocking closure `f` on the current runtime's blocking pool and returns a
+/// handle to await its result (asyncio's `to_thread` / `run_in_executor`). A panic in `f`
+/// becomes a `JoinError`.
+///
+/// Use it for work that would stall the other tasks sharing a thread: blocking system calls,
+/// synchronous libraries, long computations.
+///
+/// Panics outside a runtime, saying so (`weave_blocking::spawn_blocking` works anywhere).
+///
+/// ```
+/// weave::block_on(async {
+///     let digest = weave::spawn_blocking(|| {
+///         std::thread::sleep(std::time::Duration::from_millis(10)); // a blocking call
+///         (1..=100u64).sum::<u64>()
+///     });
+///     assert_eq!(digest.await.unwrap(), 5050);
+/// });
+/// ```
+#[track_caller]
+pub fn spawn_blocking<F, T>(f: F) -> JoinHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    match Handle::try_current() {
+        Ok(handle) => handle.spawn_blocking(f),
+        Err(_) => panic!("weave::spawn_blocking: {NO_RUNTIME}"),
+    }
+}

@@ -16,7 +16,10 @@ pub use weave_core::task::{
     id, try_id, yield_now, AbortHandle, Builder, Id, JoinError, JoinHandle, TaskInfo, TaskStatus,
 };
 
-pub use crate::spawn::{spawn, spawn_local};
+pub use crate::spawn::{spawn, spawn_blocking, spawn_local};
+pub use weave_combinators::{
+    CancelHandle, ChildError, JoinSet, NotStarted, Ready, TaskGroup, TaskGroupError,
+};
 
 /// Every unfinished task of the current runtime that has waited at least once, with its id,
 /// name, status and spawn location: asyncio's `all_tasks`, for "what is my program stuck

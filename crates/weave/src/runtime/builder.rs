@@ -3,6 +3,7 @@
 use std::fmt;
 use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 
 use weave_executor::{LocalExecutor, ThreadPool};
 
@@ -27,7 +28,6 @@ type Hook = Arc<dyn Fn() + Send + Sync + 'static>;
 pub struct Builder {
     kind: Kind,
     worker_threads: Option<usize>,
-    max_blocking_threads: usize,
     thread_name: String,
     thread_stack_size: Option<usize>,
     on_thread_start: Option<Hook>,
@@ -65,7 +65,6 @@ impl Builder {
         Builder {
             kind,
             worker_threads: None,
-            max_blocking_threads: 512,
             thread_name: "weave-worker".to_owned(),
             thread_stack_size: None,
             on_thread_start: None,
@@ -82,13 +81,21 @@ impl Builder {
         self
     }
 
-    /// The most threads the blocking pool (`spawn_blocking`, `fs`) grows to (default 512).
+    /// The most threads the blocking pool (`spawn_blocking`, `fs`) grows to (default
+    /// 512). Work beyond that waits in a queue.
     pub fn max_blocking_threads(mut self, n: usize) -> Self {
-        self.max_blocking_threads = n.max(1);
+        self.drivers.max_blocking_threads = n.max(1);
         self
     }
 
-    /// The name prefix of the runtime's threads (default `weave-worker`).
+    /// How long an idle blocking-pool thread waits for work before exiting (default 10 s).
+    pub fn thread_keep_alive(mut self, keep_alive: Duration) -> Self {
+        self.drivers.blocking_keep_alive = keep_alive;
+        self
+    }
+
+    /// The name prefix of the runtime's threads (default `weave-worker`; blocking-pool
+    /// threads get `-blocking` appended).
     pub fn thread_name(mut self, name: impl Into<String>) -> Self {
         self.thread_name = name.into();
         self
@@ -97,6 +104,31 @@ impl Builder {
     /// The stack size of the runtime's threads, in bytes.
     pub fn thread_stack_size(mut self, bytes: usize) -> Self {
         self.thread_stack_size = Some(bytes);
+        self
+    }
+
+    /// Starts time paused: the clock stands still and jumps straight to the next timer
+    /// whenever every task is waiting, so tests of timeouts and intervals run instantly and
+    /// deterministically (tokio's `start_paused`). Current-thread runtimes only: on a pool,
+    /// one idle worker cannot tell that the others are idle too.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use weave::time::{sleep, Instant};
+    ///
+    /// let rt = weave::runtime::Builder::new_current_thread()
+    ///     .start_paused(true)
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async {
+    ///     let start = Instant::now();
+    ///     sleep(Duration::from_secs(3600)).await; // returns at once
+    ///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
+    /// });
+    /// ```
+    #[cfg(feature = "time")]
+    pub fn start_paused(mut self, paused: bool) -> Self {
+        self.drivers.start_paused = paused;
         self
     }
 
@@ -121,7 +153,20 @@ impl Builder {
     /// Starts the runtime: its threads, timer, reactor and blocking pool.
     ///
     /// Errors if the OS refuses a resource (the reactor's epoll instance, a thread).
-    pub fn build(self) -> io::Result<Runtime> {
+    ///
+    /// Panics if `start_paused(true)` was asked of a multi-thread runtime.
+    pub fn build(mut self) -> io::Result<Runtime> {
+        self.drivers.thread_name = self.thread_name.clone();
+        self.drivers.thread_stack_size = self.thread_stack_size;
+        self.drivers.timer_shards = match self.kind {
+            Kind::CurrentThread => 1,
+            Kind::MultiThread => self.worker_threads.unwrap_or_else(default_workers).min(8),
+        };
+        assert!(
+            !(self.drivers.start_paused && self.kind == Kind::MultiThread),
+            "start_paused(true) needs a current-thread runtime (Builder::new_current_thread): \
+             a paused clock advances only when the one thread running tasks is idle"
+        );
         let (driver, driver_handles) = drivers::build(&self.drivers)?;
         match self.kind {
             Kind::CurrentThread => {
@@ -170,6 +215,10 @@ impl Builder {
     }
 }
 
+fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Waits (briefly: the builder fills it right after starting the threads) for the handle.
 fn wait_for(slot: &std::sync::OnceLock<Handle>) -> &Handle {
     loop {
@@ -185,7 +234,7 @@ impl fmt::Debug for Builder {
         f.debug_struct("Builder")
             .field("kind", &self.kind)
             .field("worker_threads", &self.worker_threads)
-            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("drivers", &self.drivers)
             .field("thread_name", &self.thread_name)
             .field("thread_stack_size", &self.thread_stack_size)
             .field("event_interval", &self.event_interval)

@@ -134,6 +134,23 @@ impl Handle {
         self.spawn_with(future, TaskBuilder::new())
     }
 
+    /// Runs the blocking closure `f` on this runtime's blocking pool (see
+    /// [`spawn_blocking`](crate::spawn_blocking)).
+    ///
+    /// ```
+    /// let rt = weave::Runtime::new().unwrap();
+    /// let sum = rt.handle().spawn_blocking(|| (1..=4).product::<u32>());
+    /// assert_eq!(rt.block_on(sum).unwrap(), 24);
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.inner.drivers.blocking().spawn_blocking(f)
+    }
+
     /// Runs `future` on the calling thread with this runtime entered.
     ///
     /// On a multi-thread runtime the workers keep running tasks meanwhile. On a
@@ -159,6 +176,12 @@ impl Handle {
             Spawner::Pool(pool) => pool.dump(),
             Spawner::Local(local) => local.dump(),
         }
+    }
+
+    /// The runtime's paused clock, if it was built with `start_paused(true)`.
+    #[cfg(feature = "time")]
+    pub(crate) fn paused_clock(&self) -> Option<&weave_core::ManualClock> {
+        self.inner.drivers.clock()
     }
 
     pub(super) fn drivers(&self) -> &DriverHandles {

@@ -40,7 +40,8 @@ pub use handle::{EnterGuard, Handle, TryCurrentError};
 /// assert_eq!(rt.block_on(async { 40 + 2 }), 42);
 /// ```
 pub struct Runtime {
-    flavor: Flavor,
+    /// `None` once shut down.
+    flavor: Option<Flavor>,
     handle: Handle,
 }
 
@@ -51,7 +52,10 @@ enum Flavor {
 
 impl Runtime {
     fn from_parts(flavor: Flavor, handle: Handle) -> Runtime {
-        Runtime { flavor, handle }
+        Runtime {
+            flavor: Some(flavor),
+            handle,
+        }
     }
 
     /// A multi-thread runtime with one worker per CPU
@@ -77,8 +81,9 @@ impl Runtime {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _guard = self.handle.enter();
         match &self.flavor {
-            Flavor::MultiThread(pool) => pool.block_on(future),
-            Flavor::CurrentThread(executor) => executor.block_on(future),
+            Some(Flavor::MultiThread(pool)) => pool.block_on(future),
+            Some(Flavor::CurrentThread(executor)) => executor.block_on(future),
+            None => unreachable!("a runtime is only shut down by value or on drop"),
         }
     }
 
@@ -103,37 +108,57 @@ impl Runtime {
         self.handle.enter()
     }
 
+    /// Runs the blocking closure `f` on the runtime's blocking pool (see
+    /// [`spawn_blocking`](crate::spawn_blocking)).
+    #[track_caller]
+    pub fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.handle.spawn_blocking(f)
+    }
+
     /// Shuts down, cancelling every unfinished task, and waits at most `timeout` for
     /// blocking work already running to finish (it cannot be interrupted).
-    pub fn shutdown_timeout(self, timeout: Duration) {
-        self.shutdown_executor();
-        self.handle.drivers().shutdown_blocking(Some(timeout));
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = weave::Runtime::new().unwrap();
+    /// rt.spawn_blocking(|| std::thread::sleep(Duration::from_secs(60)));
+    /// rt.shutdown_timeout(Duration::from_millis(10)); // returns after ~10 ms, not 60 s
+    /// ```
+    pub fn shutdown_timeout(mut self, timeout: Duration) {
+        self.shutdown(timeout);
     }
 
     /// Shuts down, cancelling every unfinished task, without waiting for blocking work
     /// already running (its threads finish it and exit on their own).
-    pub fn shutdown_background(self) {
-        self.shutdown_executor();
-        self.handle
-            .drivers()
-            .shutdown_blocking(Some(Duration::ZERO));
+    pub fn shutdown_background(mut self) {
+        self.shutdown(Duration::ZERO);
     }
 
-    fn shutdown_executor(&self) {
-        match &self.flavor {
+    /// Cancels every task (their destructors run with the runtime entered, so they may
+    /// still deregister timers and sockets), then stops the blocking pool.
+    fn shutdown(&mut self, blocking_timeout: Duration) {
+        let Some(flavor) = self.flavor.take() else {
+            return;
+        };
+        let _guard = self.handle.enter();
+        match flavor {
             Flavor::MultiThread(pool) => pool.shutdown(),
-            // Dropping a LocalExecutor is its shutdown; `Drop` below does it.
-            Flavor::CurrentThread(_) => {}
+            Flavor::CurrentThread(executor) => drop(executor),
         }
+        self.handle.drivers().shutdown_blocking(blocking_timeout);
     }
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        // Tasks' destructors may deregister timers and sockets: the drivers stay alive
-        // (the handle owns them) until the executor has dropped every task.
-        let _guard = self.handle.enter();
-        self.shutdown_executor();
+        // Like tokio: dropping the runtime waits for blocking work already running (queued
+        // closures still run); `shutdown_timeout` / `shutdown_background` bound the wait.
+        self.shutdown(Duration::MAX);
     }
 }
 
