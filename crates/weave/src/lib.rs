@@ -82,3 +82,8 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         .expect("weave::block_on: failed to start the runtime");
     rt.block_on(future)
 }
+
+/// Runs every code block of `docs/asyncio-guide.md` as a doc test, so the guide stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/asyncio-guide.md")]
+pub struct AsyncioGuide;
