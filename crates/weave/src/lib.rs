@@ -34,7 +34,11 @@ pub mod hyper;
 pub mod io;
 #[cfg(feature = "net")]
 pub mod net;
+#[cfg(feature = "process")]
+pub mod process;
 pub mod runtime;
+#[cfg(feature = "signal")]
+pub mod signal;
 mod spawn;
 #[cfg(feature = "sync")]
 pub mod sync;
