@@ -17,10 +17,30 @@
 //! | `asyncio.run(main())` | [`weave::run(main())`](run) or `#[weave::main]` |
 //! | `loop.run_until_complete(f)` | [`Runtime::block_on`] |
 //! | `asyncio.create_task(c)` | [`weave::spawn(f)`](spawn) |
+//! | `asyncio.gather(*aws)` | [`future::join_all`], [`join!`] |
+//! | `asyncio.wait(..., FIRST_COMPLETED)`, `as_completed` | [`select!`], [`future::select_all`], [`future::as_completed`] |
+//! | `asyncio.TaskGroup` | [`task::TaskGroup`] |
+//! | `asyncio.sleep`, `wait_for`, `timeout` | [`time::sleep`], [`time::timeout`] |
+//! | `Lock`, `Event`, `Semaphore`, `Queue` | [`sync::Mutex`], [`sync::Event`], [`sync::Semaphore`], [`sync::Queue`] |
+//! | `open_connection`, `start_server` | [`net::TcpStream::connect`], [`net::TcpListener::bind`] |
+//! | `to_thread`, `run_in_executor` | [`spawn_blocking`] |
+//! | `create_subprocess_exec` | [`process::Command`] |
+//! | `add_signal_handler` | [`signal::ctrl_c`], [`signal::unix::signal`] |
+//! | `all_tasks` | [`task::dump`] |
+//!
+//! docs/asyncio-guide.md in the repository walks through each with runnable code.
+//!
+//! ## Features
+//! All on by default (`full`); turn `default-features` off and pick to trim:
+//! `time`, `net` (sockets and `io`), `sync`, `fs`, `signal`, `process`, `macros`, and `hyper`
+//! (adapters so hyper 1.x runs on Weave). The runtime, tasks, `future` and `spawn_blocking`
+//! are always there.
 //!
 //! ## Not here
 //! Each part is its own crate, usable without this facade: `weave-core` (tasks and the
-//! small traits), `weave-executor` (executors).
+//! small traits), `weave-executor` (executors), `weave-timer`, `weave-reactor`,
+//! `weave-blocking`, `weave-sync`, `weave-combinators`, `weave-macros`. Code that must run
+//! under any executor should depend on those and on `weave_core::Spawn`, not on this crate.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -91,3 +111,8 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/asyncio-guide.md")]
 pub struct AsyncioGuide;
+
+/// Runs the README's code blocks as doc tests, so its first example keeps working.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct Readme;
