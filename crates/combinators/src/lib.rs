@@ -62,6 +62,7 @@
 #![forbid(unsafe_code)]
 
 mod as_completed;
+mod cancel_scope;
 mod current;
 mod join_all;
 mod join_set;
@@ -75,6 +76,9 @@ mod task_group;
 mod unordered;
 
 pub use as_completed::{as_completed, AsCompleted};
+pub use cancel_scope::{
+    fail_after, fail_at, move_on_after, move_on_at, shield, CancelScope, Cancelled, Shield,
+};
 pub use current::CurrentRuntime;
 pub use join_all::{join_all, try_join_all, JoinAll, TryJoinAll};
 pub use join_set::JoinSet;

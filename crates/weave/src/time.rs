@@ -23,6 +23,13 @@ pub use weave_timer::{
     MissedTickBehavior, Sleep, Timeout,
 };
 
+/// Cancel scopes (trio's `move_on_after`/`fail_after`, asyncio's `async with timeout()`):
+/// a deadline or a remote cancel applied to a block, with [`shield`] for cleanup that must
+/// finish. From `weave-combinators`.
+pub use weave_combinators::{
+    fail_after, fail_at, move_on_after, move_on_at, shield, CancelScope, Cancelled, Shield,
+};
+
 use crate::runtime::Handle;
 
 /// Moves a paused clock forward by `by`, firing the timers that come due, then yields so
