@@ -29,7 +29,11 @@ struct Args {
 
 fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    let mode = argv.first().map(String::as_str).unwrap_or("weave-ct").to_owned();
+    let mode = argv
+        .first()
+        .map(String::as_str)
+        .unwrap_or("weave-ct")
+        .to_owned();
     let num = |i: usize, d: usize| argv.get(i).map(|s| s.parse().unwrap()).unwrap_or(d);
     let args = Args {
         conns: num(1, 50),
@@ -105,7 +109,9 @@ fn weave_ct(a: &Args) -> f64 {
             }
         });
         let start = Instant::now();
-        let clients: Vec<_> = (0..a.conns).map(|_| ex.spawn(weave_client(addr, a.msgs, a.size))).collect();
+        let clients: Vec<_> = (0..a.conns)
+            .map(|_| ex.spawn(weave_client(addr, a.msgs, a.size)))
+            .collect();
         for c in clients {
             c.await.unwrap();
         }
@@ -138,7 +144,12 @@ fn weave_mt(a: &Args) -> f64 {
             ));
             let start = Instant::now();
             let clients: Vec<_> = (0..conns)
-                .map(|_| spawner.spawn(WithReactor(h2.clone(), Box::pin(weave_client(addr, msgs, size)))))
+                .map(|_| {
+                    spawner.spawn(WithReactor(
+                        h2.clone(),
+                        Box::pin(weave_client(addr, msgs, size)),
+                    ))
+                })
                 .collect();
             for c in clients {
                 c.await.unwrap();
@@ -153,9 +164,14 @@ fn weave_mt(a: &Args) -> f64 {
 fn tokio_bench(a: &Args, multi: bool) -> f64 {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let rt = if multi {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
     } else {
-        tokio::runtime::Builder::new_current_thread().enable_all().build()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
     }
     .unwrap();
     let (conns, msgs, size) = (a.conns, a.msgs, a.size);
@@ -273,8 +289,16 @@ fn mio_loop(a: &Args, two_threads: bool) -> f64 {
             x.set_nodelay(true).unwrap();
             x.set_nonblocking(true).unwrap();
         }
-        clients.push(Conn { stream: mio::net::TcpStream::from_std(c), got: 0, left: a.msgs });
-        servers.push(Conn { stream: mio::net::TcpStream::from_std(s), got: 0, left: 0 });
+        clients.push(Conn {
+            stream: mio::net::TcpStream::from_std(c),
+            got: 0,
+            left: a.msgs,
+        });
+        servers.push(Conn {
+            stream: mio::net::TcpStream::from_std(s),
+            got: 0,
+            left: 0,
+        });
     }
     let size = a.size;
     let register = |poll: &mio::Poll, conns: &mut [Conn]| {
@@ -305,10 +329,14 @@ fn mio_loop(a: &Args, two_threads: bool) -> f64 {
         let mut poll = mio::Poll::new().unwrap();
         let n = clients.len();
         for (i, c) in clients.iter_mut().enumerate() {
-            poll.registry().register(&mut c.stream, mio::Token(i), mio::Interest::READABLE).unwrap();
+            poll.registry()
+                .register(&mut c.stream, mio::Token(i), mio::Interest::READABLE)
+                .unwrap();
         }
         for (i, s) in servers.iter_mut().enumerate() {
-            poll.registry().register(&mut s.stream, mio::Token(n + i), mio::Interest::READABLE).unwrap();
+            poll.registry()
+                .register(&mut s.stream, mio::Token(n + i), mio::Interest::READABLE)
+                .unwrap();
         }
         let msg = vec![7u8; size];
         let mut buf = vec![0u8; 64 * 1024];

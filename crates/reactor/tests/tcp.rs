@@ -270,11 +270,14 @@ fn an_always_readable_socket_still_lets_other_tasks_run() {
     // them in one poll before its neighbour ran.
     std::io::Write::write_all(&mut &writer, &[7u8; 50_000]).unwrap();
     let neighbour_ran = Arc::new(AtomicBool::new(false));
-    let flag = neighbour_ran.clone();
-    ex.spawn(async move { flag.store(true, SeqCst) });
-    let seen_before_done = ex.block_on(async move {
+    let seen_before_done = ex.block_on(async {
         let mut byte = [0u8; 1];
-        for _ in 0..50_000 {
+        reader.read_exact(&mut byte).await.unwrap();
+        // Spawned only once the reader runs: it can run before the reader is done only if
+        // the reader yields.
+        let flag = neighbour_ran.clone();
+        ex.spawn(async move { flag.store(true, SeqCst) });
+        for _ in 1..50_000 {
             reader.read_exact(&mut byte).await.unwrap();
         }
         neighbour_ran.load(SeqCst)

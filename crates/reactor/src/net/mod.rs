@@ -6,6 +6,7 @@
 //! cooperative budget, so an always-ready socket still lets other tasks run.
 
 mod addr;
+mod read_buffer;
 mod split;
 mod tcp_listener;
 mod tcp_stream;
