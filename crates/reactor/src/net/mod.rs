@@ -21,3 +21,20 @@ pub use self::tcp_listener::{Incoming, TcpListener};
 pub use self::tcp_stream::TcpStream;
 pub use self::udp::UdpSocket;
 pub use self::unix::{UnixDatagram, UnixIncoming, UnixListener, UnixStream};
+
+// API.md promises sockets are `Unpin + Send + Sync`; this stops compiling if one is not.
+const _: fn() = || {
+    fn check<T: Unpin + Send + Sync>() {}
+    check::<TcpListener>();
+    check::<TcpStream>();
+    check::<UdpSocket>();
+    check::<UnixListener>();
+    check::<UnixStream>();
+    check::<UnixDatagram>();
+    check::<OwnedReadHalf<TcpStream>>();
+    check::<OwnedWriteHalf<TcpStream>>();
+    check::<crate::Async<std::net::TcpStream>>();
+    // Pools move their driver to a worker thread.
+    fn send<T: Send>() {}
+    send::<crate::ReactorDriver>();
+};
