@@ -14,7 +14,9 @@ use weave_reactor::net::TcpListener;
 use weave_reactor::ReactorDriver;
 
 fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:7878".to_owned());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:7878".to_owned());
     let driver = ReactorDriver::new()?;
     let _reactor = driver.handle().enter();
     let ex = LocalExecutor::with_park(driver);
@@ -41,4 +43,3 @@ fn main() -> std::io::Result<()> {
         }
     })
 }
-
