@@ -37,7 +37,12 @@ fn whole_file_round_trip_and_error_kinds() {
         assert_eq!(fs::read(&p).await.unwrap(), data);
         assert_eq!(fs::metadata(&p).await.unwrap().len(), u64::from(len));
         let copy = dir.0.join("copy.bin");
-        assert_eq!(fs::copy(&p, &copy).await.unwrap(), u64::from(len));
+        if cfg!(miri) {
+            // miri has no `copy_file_range`, which `std::fs::copy` uses.
+            fs::write(&copy, &data).await.unwrap();
+        } else {
+            assert_eq!(fs::copy(&p, &copy).await.unwrap(), u64::from(len));
+        }
         let moved = dir.0.join("moved.bin");
         fs::rename(&copy, &moved).await.unwrap();
         assert_eq!(fs::read(&moved).await.unwrap(), data);
