@@ -361,3 +361,30 @@ fn emfile_child() {
         assert_eq!(&buf, b"after EMFILE");
     });
 }
+
+#[test]
+fn bytes_left_in_the_small_read_buffer_count_as_readable() {
+    futures::executor::block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        client.write_all(b"0123456789").await.unwrap();
+        let mut two = [0u8; 2];
+        server.read_exact(&mut two).await.unwrap(); // takes all ten bytes off the socket
+                                                    // The socket is drained, but eight bytes are readable: neither call may wait.
+        let ready = futures::FutureExt::now_or_never(server.readable());
+        assert!(
+            matches!(ready, Some(Ok(()))),
+            "readable() waited with bytes buffered"
+        );
+        let mut peeked = [0u8; 3];
+        assert_eq!(server.peek(&mut peeked).await.unwrap(), 3);
+        assert_eq!(&peeked, b"234");
+        let mut rest = [0u8; 8];
+        server.read_exact(&mut rest).await.unwrap();
+        assert_eq!(&rest, b"23456789");
+        assert!(server.into_std().is_ok(), "nothing buffered any more");
+    });
+}

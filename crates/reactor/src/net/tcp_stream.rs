@@ -184,8 +184,12 @@ impl TcpStream {
         self.io.read_with(|s| s.peek(buf)).await
     }
 
-    /// Waits until the stream is readable (see [`Async::readable`]).
+    /// Waits until the stream is readable (see [`Async::readable`]); at once if received
+    /// bytes wait in the small-read buffer.
     pub async fn readable(&self) -> io::Result<()> {
+        if self.buffer.has_leftover() {
+            return Ok(());
+        }
         self.io.readable().await
     }
 
