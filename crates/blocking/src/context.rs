@@ -23,5 +23,17 @@ pub(crate) fn current() -> Option<Handle> {
 /// threads exit after the keep-alive, so it costs nothing when unused.
 pub(crate) fn global() -> Handle {
     static GLOBAL: OnceLock<BlockingPool> = OnceLock::new();
-    GLOBAL.get_or_init(BlockingPool::new).handle().clone()
+    GLOBAL
+        .get_or_init(|| {
+            // Under miri, a thread still alive when `main` returns is an error, and nothing
+            // shuts the global pool down: idle threads leave at once there.
+            let keep_alive = if cfg!(miri) {
+                std::time::Duration::ZERO
+            } else {
+                crate::DEFAULT_KEEP_ALIVE
+            };
+            crate::Builder::new().keep_alive(keep_alive).build()
+        })
+        .handle()
+        .clone()
 }

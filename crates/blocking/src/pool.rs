@@ -104,7 +104,6 @@ impl Builder {
                         idle: 0,
                         notified: 0,
                         shutdown: false,
-                        next_id: 0,
                     }),
                     work: Condvar::new(),
                     exited: Condvar::new(),
@@ -124,7 +123,6 @@ struct State {
     /// Notifications sent and not yet consumed by a waking thread.
     notified: usize,
     shutdown: bool,
-    next_id: usize,
 }
 
 struct Inner {
@@ -359,15 +357,13 @@ fn submit(inner: &Arc<Inner>, runnable: Runnable) {
         inner.work.notify_one();
     } else if state.threads < inner.config.max_threads {
         state.threads += 1;
-        let id = state.next_id;
-        state.next_id += 1;
         drop(state);
         let mut builder = thread::Builder::new().name(inner.config.thread_name.clone());
         if let Some(size) = inner.config.stack_size {
             builder = builder.stack_size(size);
         }
         let worker = inner.clone();
-        if let Err(e) = builder.spawn(move || run(worker, id)) {
+        if let Err(e) = builder.spawn(move || run(worker)) {
             // Out of threads: the item stays queued for the existing ones, if any.
             let mut state = inner.lock();
             state.threads -= 1;
@@ -381,7 +377,7 @@ fn submit(inner: &Arc<Inner>, runnable: Runnable) {
 }
 
 /// A pool thread's loop.
-fn run(inner: Arc<Inner>, _id: usize) {
+fn run(inner: Arc<Inner>) {
     // Blocking code that spawns more blocking work (or uses `fs`) stays on this pool.
     let _enter = Handle {
         inner: inner.clone(),

@@ -270,11 +270,14 @@ fn an_always_readable_socket_still_lets_other_tasks_run() {
     // them in one poll before its neighbour ran.
     std::io::Write::write_all(&mut &writer, &[7u8; 50_000]).unwrap();
     let neighbour_ran = Arc::new(AtomicBool::new(false));
-    let flag = neighbour_ran.clone();
-    ex.spawn(async move { flag.store(true, SeqCst) });
-    let seen_before_done = ex.block_on(async move {
+    let seen_before_done = ex.block_on(async {
         let mut byte = [0u8; 1];
-        for _ in 0..50_000 {
+        reader.read_exact(&mut byte).await.unwrap();
+        // Spawned only once the reader runs: it can run before the reader is done only if
+        // the reader yields.
+        let flag = neighbour_ran.clone();
+        ex.spawn(async move { flag.store(true, SeqCst) });
+        for _ in 1..50_000 {
             reader.read_exact(&mut byte).await.unwrap();
         }
         neighbour_ran.load(SeqCst)
@@ -356,5 +359,32 @@ fn emfile_child() {
         let mut buf = [0u8; 12];
         server.read_exact(&mut buf).await.unwrap();
         assert_eq!(&buf, b"after EMFILE");
+    });
+}
+
+#[test]
+fn bytes_left_in_the_small_read_buffer_count_as_readable() {
+    futures::executor::block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        client.write_all(b"0123456789").await.unwrap();
+        let mut two = [0u8; 2];
+        server.read_exact(&mut two).await.unwrap(); // takes all ten bytes off the socket
+                                                    // The socket is drained, but eight bytes are readable: neither call may wait.
+        let ready = futures::FutureExt::now_or_never(server.readable());
+        assert!(
+            matches!(ready, Some(Ok(()))),
+            "readable() waited with bytes buffered"
+        );
+        let mut peeked = [0u8; 3];
+        assert_eq!(server.peek(&mut peeked).await.unwrap(), 3);
+        assert_eq!(&peeked, b"234");
+        let mut rest = [0u8; 8];
+        server.read_exact(&mut rest).await.unwrap();
+        assert_eq!(&rest, b"23456789");
+        assert!(server.into_std().is_ok(), "nothing buffered any more");
     });
 }

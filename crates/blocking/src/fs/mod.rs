@@ -96,7 +96,10 @@ pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> io::Re
 
 /// Copies a file's contents and permissions; returns the number of bytes copied.
 ///
-/// ```
+/// (`no_run` only because miri, which runs this crate's doc tests, lacks the
+/// `copy_file_range` syscall; the unit tests run it.)
+///
+/// ```no_run
 /// # futures::executor::block_on(async {
 /// let dir = std::env::temp_dir();
 /// let (a, b) = (dir.join(format!("weave-cp-a-{}", std::process::id())), dir.join(format!("weave-cp-b-{}", std::process::id())));

@@ -31,12 +31,18 @@ fn whole_file_round_trip_and_error_kinds() {
     let dir = TempDir::new("whole");
     block_on(async {
         let p = dir.0.join("data.bin");
-        let data: Vec<u8> = (0..100_000u32).map(|i| (i * 7) as u8).collect();
+        let len = if cfg!(miri) { 1_000 } else { 100_000u32 };
+        let data: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
         fs::write(&p, &data).await.unwrap();
         assert_eq!(fs::read(&p).await.unwrap(), data);
-        assert_eq!(fs::metadata(&p).await.unwrap().len(), 100_000);
+        assert_eq!(fs::metadata(&p).await.unwrap().len(), u64::from(len));
         let copy = dir.0.join("copy.bin");
-        assert_eq!(fs::copy(&p, &copy).await.unwrap(), 100_000);
+        if cfg!(miri) {
+            // miri has no `copy_file_range`, which `std::fs::copy` uses.
+            fs::write(&copy, &data).await.unwrap();
+        } else {
+            assert_eq!(fs::copy(&p, &copy).await.unwrap(), u64::from(len));
+        }
         let moved = dir.0.join("moved.bin");
         fs::rename(&copy, &moved).await.unwrap();
         assert_eq!(fs::read(&moved).await.unwrap(), data);
@@ -56,7 +62,9 @@ fn whole_file_round_trip_and_error_kinds() {
 fn small_reads_see_every_byte_in_order() {
     let dir = TempDir::new("small");
     let p = dir.0.join("f");
-    let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    // Smaller under miri, which interprets every byte copy.
+    let len = if cfg!(miri) { 2_000 } else { 200_000u32 };
+    let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
     std::fs::write(&p, &data).unwrap();
     block_on(async {
         let mut f = File::open(&p).await.unwrap();
@@ -103,16 +111,17 @@ fn write_and_seek_after_a_read_ahead_land_at_the_logical_position() {
 
 #[test]
 fn many_writes_then_flush_keep_their_order() {
+    const LINES: u32 = if cfg!(miri) { 50 } else { 1_000 };
     let dir = TempDir::new("writes");
     let p = dir.0.join("f");
     block_on(async {
         let mut f = File::create(&p).await.unwrap();
-        for i in 0..1_000u32 {
+        for i in 0..LINES {
             f.write_all(format!("{i}\n").as_bytes()).await.unwrap();
         }
         f.close().await.unwrap();
     });
-    let expected: String = (0..1_000u32).map(|i| format!("{i}\n")).collect();
+    let expected: String = (0..LINES).map(|i| format!("{i}\n")).collect();
     assert_eq!(std::fs::read_to_string(&p).unwrap(), expected);
 }
 
@@ -129,7 +138,11 @@ fn a_write_to_a_read_only_file_reports_the_error() {
             Err(e) => e,
             Ok(_) => f.flush().await.unwrap_err(),
         };
-        assert_eq!(err.raw_os_error(), Some(9)); // EBADF: opened read-only
+        // EBADF: opened read-only (miri's file shim reports the failure without the code).
+        assert!(
+            cfg!(miri) || err.raw_os_error() == Some(9),
+            "unexpected error {err}"
+        );
     });
 }
 

@@ -6,6 +6,7 @@
 //! cooperative budget, so an always-ready socket still lets other tasks run.
 
 mod addr;
+mod read_buffer;
 mod split;
 mod tcp_listener;
 mod tcp_stream;
@@ -20,3 +21,20 @@ pub use self::tcp_listener::{Incoming, TcpListener};
 pub use self::tcp_stream::TcpStream;
 pub use self::udp::UdpSocket;
 pub use self::unix::{UnixDatagram, UnixIncoming, UnixListener, UnixStream};
+
+// API.md promises sockets are `Unpin + Send + Sync`; this stops compiling if one is not.
+const _: fn() = || {
+    fn check<T: Unpin + Send + Sync>() {}
+    check::<TcpListener>();
+    check::<TcpStream>();
+    check::<UdpSocket>();
+    check::<UnixListener>();
+    check::<UnixStream>();
+    check::<UnixDatagram>();
+    check::<OwnedReadHalf<TcpStream>>();
+    check::<OwnedWriteHalf<TcpStream>>();
+    check::<crate::Async<std::net::TcpStream>>();
+    // Pools move their driver to a worker thread.
+    fn send<T: Send>() {}
+    send::<crate::ReactorDriver>();
+};

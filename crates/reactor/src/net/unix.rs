@@ -12,6 +12,7 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use futures_io::{AsyncRead, AsyncWrite};
 
+use super::read_buffer::ReadBuffer;
 use super::split::{self, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use crate::Async;
 
@@ -72,7 +73,13 @@ impl UnixListener {
         let (stream, addr) = std::task::ready!(self.io.poll_read_with(cx, |l| l.accept()))?;
         stream.set_nonblocking(true)?;
         let io = Async::registered(stream, &self.io.registration_handle())?;
-        Poll::Ready(Ok((UnixStream { io }, addr)))
+        Poll::Ready(Ok((
+            UnixStream {
+                io,
+                buffer: ReadBuffer::default(),
+            },
+            addr,
+        )))
     }
 
     /// A stream of incoming connections (it never ends).
@@ -119,6 +126,7 @@ impl Stream for UnixIncoming<'_> {
 /// ```
 pub struct UnixStream {
     io: Async<std_unix::UnixStream>,
+    buffer: ReadBuffer,
 }
 
 impl fmt::Debug for UnixStream {
@@ -144,11 +152,16 @@ impl UnixStream {
     pub fn from_std(stream: std_unix::UnixStream) -> io::Result<UnixStream> {
         Ok(UnixStream {
             io: Async::new(stream)?,
+            buffer: ReadBuffer::default(),
         })
     }
 
-    /// Deregisters the stream and returns the std one (still non-blocking).
+    /// Deregisters the stream and returns the std one (still non-blocking). Fails if
+    /// received bytes wait in the small-read buffer (see `TcpStream::into_std`).
     pub fn into_std(self) -> io::Result<std_unix::UnixStream> {
+        if self.buffer.has_leftover() {
+            return Err(super::tcp_stream::leftover_error());
+        }
         self.io.into_inner()
     }
 
@@ -193,7 +206,9 @@ impl AsyncRead for &UnixStream {
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
-        self.io.poll_read_stream(cx, buf)
+        let this: &UnixStream = *self;
+        this.buffer
+            .poll_read(cx, buf, |cx, buf| this.io.poll_read_stream(cx, buf))
     }
 }
 
