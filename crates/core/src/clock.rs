@@ -146,7 +146,10 @@ impl Default for ManualClock {
 impl fmt::Debug for ManualClock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ManualClock")
-            .field("elapsed", &Duration::from_nanos(self.inner.offset.load(SeqCst)))
+            .field(
+                "elapsed",
+                &Duration::from_nanos(self.inner.offset.load(SeqCst)),
+            )
             .field("auto_advance", &self.auto_advance())
             .finish()
     }
@@ -189,7 +192,11 @@ mod tests {
         assert!(clock.auto_advance_to(start + Duration::from_secs(5)));
         assert_eq!(clock.now() - start, Duration::from_secs(5));
         assert!(clock.auto_advance_to(start + Duration::from_secs(1)));
-        assert_eq!(clock.now() - start, Duration::from_secs(5), "went backwards");
+        assert_eq!(
+            clock.now() - start,
+            Duration::from_secs(5),
+            "went backwards"
+        );
         clock.set_auto_advance(false);
         assert!(!clock.auto_advance_to(start + Duration::from_secs(9)));
         assert_eq!(clock.now() - start, Duration::from_secs(5));
