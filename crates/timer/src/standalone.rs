@@ -21,11 +21,17 @@ pub(crate) fn handle() -> &'static Handle {
 }
 
 fn start() -> Handle {
-    assert!(
-        !cfg!(loom),
+    #[cfg(loom)]
+    panic!(
         "weave_timer: no timer handle entered in a loom model; enter a TimerDriver's handle \
          (the standalone timer thread cannot live across loom iterations)"
     );
+    #[cfg(not(loom))]
+    start_thread()
+}
+
+#[cfg(not(loom))]
+fn start_thread() -> Handle {
     let mut driver = TimerDriver::new(ThreadParker::new());
     let handle = driver.handle();
     std::thread::Builder::new()

@@ -44,6 +44,9 @@ pub(crate) struct Wheel {
     occupied: [u64; LEVELS],
     /// List heads: `level * 64 + slot`, then the pending list.
     heads: [Option<NonNull<Entry>>; LEVELS * SLOTS + 1],
+    /// The pending list is a queue (timers fire in deadline order, then registration
+    /// order); slots are stacks, walked from the oldest end when they come due.
+    pending_tail: Option<NonNull<Entry>>,
     len: usize,
 }
 
@@ -95,6 +98,7 @@ impl Wheel {
             elapsed: 0,
             occupied: [0; LEVELS],
             heads: [None; LEVELS * SLOTS + 1],
+            pending_tail: None,
             len: 0,
         }
     }
@@ -136,6 +140,11 @@ impl Wheel {
     /// # Safety
     /// - As for [`insert`](Wheel::insert).
     unsafe fn push(&mut self, entry: NonNull<Entry>, list: u16) {
+        if list == PENDING {
+            // SAFETY: forwarded from the caller.
+            unsafe { self.push_pending_back(entry) };
+            return;
+        }
         let head = self.heads[list as usize];
         // SAFETY: the caller guarantees `entry` and every linked entry are alive and that we
         // hold the lock guarding their nodes.
@@ -152,9 +161,31 @@ impl Wheel {
             }
         }
         self.heads[list as usize] = Some(entry);
-        if list != PENDING {
-            self.occupied[list as usize / SLOTS] |= 1 << (list as usize % SLOTS);
+        self.occupied[list as usize / SLOTS] |= 1 << (list as usize % SLOTS);
+        self.len += 1;
+    }
+
+    /// # Safety
+    /// - As for [`insert`](Wheel::insert).
+    unsafe fn push_pending_back(&mut self, entry: NonNull<Entry>) {
+        let tail = self.pending_tail;
+        // SAFETY: as in `push`.
+        unsafe {
+            entry.as_ref().set_node(Node {
+                prev: tail,
+                next: None,
+                list: PENDING,
+            });
+            match tail {
+                Some(tail) => {
+                    let mut node = tail.as_ref().node();
+                    node.next = Some(entry);
+                    tail.as_ref().set_node(node);
+                }
+                None => self.heads[PENDING as usize] = Some(entry),
+            }
         }
+        self.pending_tail = Some(entry);
         self.len += 1;
     }
 
@@ -178,10 +209,14 @@ impl Wheel {
                 }
                 None => self.heads[node.list as usize] = node.next,
             }
-            if let Some(next) = node.next {
-                let mut n = next.as_ref().node();
-                n.prev = node.prev;
-                next.as_ref().set_node(n);
+            match node.next {
+                Some(next) => {
+                    let mut n = next.as_ref().node();
+                    n.prev = node.prev;
+                    next.as_ref().set_node(n);
+                }
+                None if node.list == PENDING => self.pending_tail = node.prev,
+                None => {}
             }
             entry.as_ref().set_node(Node {
                 prev: None,
@@ -255,10 +290,18 @@ impl Wheel {
             // into this same slot.
             let mut cursor = self.heads[list as usize].take();
             self.occupied[list as usize / SLOTS] &= !(1 << (list as usize % SLOTS));
+            // Walk from the oldest end, so timers due together fire in registration order.
+            let mut oldest = None;
+            while let Some(entry) = cursor {
+                oldest = Some(entry);
+                // SAFETY: linked entries are alive; we hold the lock.
+                cursor = unsafe { entry.as_ref().node().next };
+            }
+            cursor = oldest;
             while let Some(entry) = cursor {
                 // SAFETY: linked entries are alive; we hold the lock.
                 unsafe {
-                    cursor = entry.as_ref().node().next;
+                    cursor = entry.as_ref().node().prev;
                     self.len -= 1;
                     // The true deadline: an owner may have moved it later without the lock.
                     let when = entry.as_ref().state.load(Acquire);

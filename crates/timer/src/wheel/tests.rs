@@ -2,7 +2,7 @@
 //! lock-free "later" path and the re-filing "earlier" path) and advances. Every firing is
 //! checked: none early, none missed after an advance, none twice.
 
-use std::collections::BTreeMap;
+use std::collections::{btree_map, BTreeMap};
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering::SeqCst;
@@ -127,10 +127,10 @@ fn run_model(seed: u64, steps: usize, timers: usize) {
         let id = rng.below(timers as u64) as usize;
         match rng.below(8) {
             0..=2 => {
-                if !live.contains_key(&id) {
+                if let btree_map::Entry::Vacant(slot) = live.entry(id) {
                     let tick = random_deadline(&mut rng, now);
                     if !h.insert(id, tick) {
-                        live.insert(id, tick);
+                        slot.insert(tick);
                     } else {
                         assert!(tick <= now, "seed {seed} step {step}: fired early");
                     }
@@ -142,12 +142,12 @@ fn run_model(seed: u64, steps: usize, timers: usize) {
                 }
             }
             4 => {
-                if live.contains_key(&id) {
+                if let btree_map::Entry::Occupied(mut slot) = live.entry(id) {
                     let tick = random_deadline(&mut rng, now);
                     if h.reset(id, tick) {
-                        live.remove(&id);
+                        slot.remove();
                     } else {
-                        live.insert(id, tick);
+                        slot.insert(tick);
                     }
                 }
             }
