@@ -4,6 +4,9 @@
 //!
 //! `cargo bench -p weave-sync --bench sync`
 
+// `criterion_group!` generates an undocumented function.
+#![allow(missing_docs)]
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,6 +29,8 @@ macro_rules! mpsc_bench {
     ($rt:expr, $producers:expr, $make:expr, |$tx:ident, $v:ident| $send:expr, |$rx:ident| $recv:expr) => {{
         let producers: u64 = $producers;
         $rt.block_on(async {
+            // async-channel's receiver needs no `mut`; tokio's and Weave's do.
+            #[allow(unused_mut)]
             let ($tx, mut $rx) = $make;
             for _ in 0..producers {
                 let $tx = $tx.clone();
