@@ -315,5 +315,8 @@ fn channel_recv_spends_the_budget() {
         seen += neighbour_ran.load(Ordering::SeqCst);
         seen
     });
-    assert_eq!(seen_before_done, 1, "the neighbour ran while the receiver drained");
+    assert_eq!(
+        seen_before_done, 1,
+        "the neighbour ran while the receiver drained"
+    );
 }
