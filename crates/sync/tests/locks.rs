@@ -270,7 +270,7 @@ fn cancelled_barrier_wait_takes_its_arrival_back() {
 fn oncecell_cancelled_initializer_lets_the_next_one_run() {
     block_on(async {
         let cell = OnceCell::new();
-        let mut stuck = Box::pin(cell.get_or_init(|| futures::future::pending::<u8>()));
+        let mut stuck = Box::pin(cell.get_or_init(futures::future::pending::<u8>));
         assert!(stuck.as_mut().now_or_never().is_none());
         let mut waiting = Box::pin(cell.get_or_init(|| async { 2 }));
         assert!(waiting.as_mut().now_or_never().is_none()); // queued behind `stuck`
