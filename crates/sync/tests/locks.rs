@@ -293,3 +293,14 @@ fn mutex_guard_map_and_owned_guard_across_threads() {
     drop(s);
     assert_eq!(block_on(m.lock()).1, "xy");
 }
+
+#[test]
+fn acquiring_zero_permits_never_waits() {
+    block_on(async {
+        let sem = Semaphore::new(0);
+        let mut queued = Box::pin(sem.acquire());
+        assert!(queued.as_mut().now_or_never().is_none());
+        assert_eq!(sem.acquire_many(0).await.unwrap().num_permits(), 0);
+        assert!(sem.try_acquire_many(0).is_ok());
+    });
+}
