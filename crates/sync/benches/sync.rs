@@ -2,19 +2,26 @@
 //! executor: tokio's multi-thread runtime with 2 workers (the primitives are executor-agnostic,
 //! so this isolates the primitive's cost).
 //!
-//! `cargo bench -p weave-sync --bench sync`
+//! `cargo bench -p weave-sync --bench sync` runs criterion. On a noisy machine, set
+//! `SYNC_BENCH_INTERLEAVED=7` instead: every scenario then runs once per round, peers side by
+//! side, for 7 rounds, and the median of each is printed with the Weave/peer ratios (load
+//! that comes and goes hits all of them alike). `SYNC_BENCH_FILTER=mpsc_bounded` narrows it.
+
+// `criterion_group!` generates an undocumented function.
+#![allow(missing_docs)]
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
+use tokio::runtime::Runtime;
 
 const MESSAGES: u64 = 1_000_000;
 const CAP: usize = 1024;
 const LOCK_TASKS: usize = 8;
 const LOCKS_PER_TASK: usize = 100_000;
 
-fn runtime() -> tokio::runtime::Runtime {
+fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .build()
@@ -22,10 +29,12 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// `producers` tasks send `MESSAGES` in total; the caller's task receives them all.
-macro_rules! mpsc_bench {
+macro_rules! mpsc_run {
     ($rt:expr, $producers:expr, $make:expr, |$tx:ident, $v:ident| $send:expr, |$rx:ident| $recv:expr) => {{
         let producers: u64 = $producers;
         $rt.block_on(async {
+            // async-channel's receiver needs no `mut`; tokio's and Weave's do.
+            #[allow(unused_mut)]
             let ($tx, mut $rx) = $make;
             for _ in 0..producers {
                 let $tx = $tx.clone();
@@ -37,7 +46,7 @@ macro_rules! mpsc_bench {
             }
             drop($tx);
             let mut n = 0u64;
-            while let Some(_) = $recv {
+            while $recv.is_some() {
                 n += 1;
             }
             assert_eq!(n, MESSAGES / producers * producers);
@@ -45,89 +54,8 @@ macro_rules! mpsc_bench {
     }};
 }
 
-fn mpsc(c: &mut Criterion) {
-    let rt = runtime();
-    for producers in [1u64, 8] {
-        let mut g = c.benchmark_group(format!("mpsc_bounded_{producers}p"));
-        g.throughput(Throughput::Elements(MESSAGES));
-        g.sample_size(10).measurement_time(Duration::from_secs(3));
-        g.bench_function("weave", |b| {
-            b.iter(|| {
-                mpsc_bench!(
-                    rt,
-                    producers,
-                    weave_sync::mpsc::channel::<u64>(CAP),
-                    |tx, v| tx.send(v).await.unwrap(),
-                    |rx| rx.recv().await
-                )
-            })
-        });
-        g.bench_function("tokio", |b| {
-            b.iter(|| {
-                mpsc_bench!(
-                    rt,
-                    producers,
-                    tokio::sync::mpsc::channel::<u64>(CAP),
-                    |tx, v| tx.send(v).await.unwrap(),
-                    |rx| rx.recv().await
-                )
-            })
-        });
-        g.bench_function("async-channel", |b| {
-            b.iter(|| {
-                mpsc_bench!(
-                    rt,
-                    producers,
-                    async_channel::bounded::<u64>(CAP),
-                    |tx, v| tx.send(v).await.unwrap(),
-                    |rx| rx.recv().await.ok()
-                )
-            })
-        });
-        g.finish();
-
-        let mut g = c.benchmark_group(format!("mpsc_unbounded_{producers}p"));
-        g.throughput(Throughput::Elements(MESSAGES));
-        g.sample_size(10).measurement_time(Duration::from_secs(3));
-        g.bench_function("weave", |b| {
-            b.iter(|| {
-                mpsc_bench!(
-                    rt,
-                    producers,
-                    weave_sync::mpsc::unbounded_channel::<u64>(),
-                    |tx, v| tx.send(v).unwrap(),
-                    |rx| rx.recv().await
-                )
-            })
-        });
-        g.bench_function("tokio", |b| {
-            b.iter(|| {
-                mpsc_bench!(
-                    rt,
-                    producers,
-                    tokio::sync::mpsc::unbounded_channel::<u64>(),
-                    |tx, v| tx.send(v).unwrap(),
-                    |rx| rx.recv().await
-                )
-            })
-        });
-        g.bench_function("async-channel", |b| {
-            b.iter(|| {
-                mpsc_bench!(
-                    rt,
-                    producers,
-                    async_channel::unbounded::<u64>(),
-                    |tx, v| tx.send(v).await.unwrap(),
-                    |rx| rx.recv().await.ok()
-                )
-            })
-        });
-        g.finish();
-    }
-}
-
 /// `LOCK_TASKS` tasks each take and release the primitive `LOCKS_PER_TASK` times.
-macro_rules! contention_bench {
+macro_rules! contention_run {
     ($rt:expr, $make:expr, |$p:ident| $take:expr) => {{
         $rt.block_on(async {
             let $p = Arc::new($make);
@@ -149,54 +77,235 @@ macro_rules! contention_bench {
     }};
 }
 
-fn locks(c: &mut Criterion) {
-    let rt = runtime();
-    let mut g = c.benchmark_group("mutex_contended");
-    g.throughput(Throughput::Elements((LOCK_TASKS * LOCKS_PER_TASK) as u64));
-    g.sample_size(10).measurement_time(Duration::from_secs(3));
-    g.bench_function("weave", |b| {
-        b.iter(|| contention_bench!(rt, weave_sync::Mutex::new(0u64), |m| m.lock().await))
-    });
-    g.bench_function("tokio", |b| {
-        b.iter(|| contention_bench!(rt, tokio::sync::Mutex::new(0u64), |m| m.lock().await))
-    });
-    g.bench_function("async-lock", |b| {
-        b.iter(|| contention_bench!(rt, async_lock::Mutex::new(0u64), |m| m.lock().await))
-    });
-    g.finish();
+type Scenario = (&'static str, &'static str, fn(&Runtime));
 
-    let mut g = c.benchmark_group("semaphore_contended");
-    g.throughput(Throughput::Elements((LOCK_TASKS * LOCKS_PER_TASK) as u64));
-    g.sample_size(10).measurement_time(Duration::from_secs(3));
-    for permits in [1usize, 4] {
-        g.bench_with_input(BenchmarkId::new("weave", permits), &permits, |b, &n| {
-            b.iter(|| {
-                contention_bench!(rt, weave_sync::Semaphore::new(n), |s| s
-                    .acquire()
-                    .await
-                    .unwrap())
-            })
-        });
-        g.bench_with_input(BenchmarkId::new("tokio", permits), &permits, |b, &n| {
-            b.iter(|| {
-                contention_bench!(rt, tokio::sync::Semaphore::new(n), |s| s
-                    .acquire()
-                    .await
-                    .unwrap())
-            })
-        });
-        g.bench_with_input(
-            BenchmarkId::new("async-lock", permits),
-            &permits,
-            |b, &n| {
-                b.iter(|| {
-                    contention_bench!(rt, async_lock::Semaphore::new(n), |s| s.acquire().await)
-                })
-            },
-        );
-    }
-    g.finish();
+/// (group, implementation, run once). Weave first in each group.
+fn scenarios() -> Vec<Scenario> {
+    vec![
+        ("mpsc_bounded_1p", "weave", |rt| {
+            mpsc_run!(
+                rt,
+                1,
+                weave_sync::mpsc::channel::<u64>(CAP),
+                |tx, v| tx.send(v).await.unwrap(),
+                |rx| rx.recv().await
+            )
+        }),
+        ("mpsc_bounded_1p", "tokio", |rt| {
+            mpsc_run!(
+                rt,
+                1,
+                tokio::sync::mpsc::channel::<u64>(CAP),
+                |tx, v| tx.send(v).await.unwrap(),
+                |rx| rx.recv().await
+            )
+        }),
+        ("mpsc_bounded_1p", "async-channel", |rt| {
+            mpsc_run!(
+                rt,
+                1,
+                async_channel::bounded::<u64>(CAP),
+                |tx, v| tx.send(v).await.unwrap(),
+                |rx| rx.recv().await.ok()
+            )
+        }),
+        ("mpsc_bounded_8p", "weave", |rt| {
+            mpsc_run!(
+                rt,
+                8,
+                weave_sync::mpsc::channel::<u64>(CAP),
+                |tx, v| tx.send(v).await.unwrap(),
+                |rx| rx.recv().await
+            )
+        }),
+        ("mpsc_bounded_8p", "tokio", |rt| {
+            mpsc_run!(
+                rt,
+                8,
+                tokio::sync::mpsc::channel::<u64>(CAP),
+                |tx, v| tx.send(v).await.unwrap(),
+                |rx| rx.recv().await
+            )
+        }),
+        ("mpsc_bounded_8p", "async-channel", |rt| {
+            mpsc_run!(
+                rt,
+                8,
+                async_channel::bounded::<u64>(CAP),
+                |tx, v| tx.send(v).await.unwrap(),
+                |rx| rx.recv().await.ok()
+            )
+        }),
+        ("mpsc_unbounded_1p", "weave", |rt| {
+            mpsc_run!(
+                rt,
+                1,
+                weave_sync::mpsc::unbounded_channel::<u64>(),
+                |tx, v| tx.send(v).unwrap(),
+                |rx| rx.recv().await
+            )
+        }),
+        ("mpsc_unbounded_1p", "tokio", |rt| {
+            mpsc_run!(
+                rt,
+                1,
+                tokio::sync::mpsc::unbounded_channel::<u64>(),
+                |tx, v| tx.send(v).unwrap(),
+                |rx| rx.recv().await
+            )
+        }),
+        ("mpsc_unbounded_1p", "async-channel", |rt| {
+            mpsc_run!(
+                rt,
+                1,
+                async_channel::unbounded::<u64>(),
+                |tx, v| tx.send(v).await.unwrap(),
+                |rx| rx.recv().await.ok()
+            )
+        }),
+        ("mpsc_unbounded_8p", "weave", |rt| {
+            mpsc_run!(
+                rt,
+                8,
+                weave_sync::mpsc::unbounded_channel::<u64>(),
+                |tx, v| tx.send(v).unwrap(),
+                |rx| rx.recv().await
+            )
+        }),
+        ("mpsc_unbounded_8p", "tokio", |rt| {
+            mpsc_run!(
+                rt,
+                8,
+                tokio::sync::mpsc::unbounded_channel::<u64>(),
+                |tx, v| tx.send(v).unwrap(),
+                |rx| rx.recv().await
+            )
+        }),
+        ("mpsc_unbounded_8p", "async-channel", |rt| {
+            mpsc_run!(
+                rt,
+                8,
+                async_channel::unbounded::<u64>(),
+                |tx, v| tx.send(v).await.unwrap(),
+                |rx| rx.recv().await.ok()
+            )
+        }),
+        ("mutex_contended", "weave", |rt| {
+            contention_run!(rt, weave_sync::Mutex::new(0u64), |m| m.lock().await)
+        }),
+        ("mutex_contended", "tokio", |rt| {
+            contention_run!(rt, tokio::sync::Mutex::new(0u64), |m| m.lock().await)
+        }),
+        ("mutex_contended", "async-lock", |rt| {
+            contention_run!(rt, async_lock::Mutex::new(0u64), |m| m.lock().await)
+        }),
+        ("semaphore_contended_1", "weave", |rt| {
+            contention_run!(rt, weave_sync::Semaphore::new(1), |s| s
+                .acquire()
+                .await
+                .unwrap())
+        }),
+        ("semaphore_contended_1", "tokio", |rt| {
+            contention_run!(rt, tokio::sync::Semaphore::new(1), |s| s
+                .acquire()
+                .await
+                .unwrap())
+        }),
+        ("semaphore_contended_1", "async-lock", |rt| {
+            contention_run!(rt, async_lock::Semaphore::new(1), |s| s.acquire().await)
+        }),
+        ("semaphore_contended_4", "weave", |rt| {
+            contention_run!(rt, weave_sync::Semaphore::new(4), |s| s
+                .acquire()
+                .await
+                .unwrap())
+        }),
+        ("semaphore_contended_4", "tokio", |rt| {
+            contention_run!(rt, tokio::sync::Semaphore::new(4), |s| s
+                .acquire()
+                .await
+                .unwrap())
+        }),
+        ("semaphore_contended_4", "async-lock", |rt| {
+            contention_run!(rt, async_lock::Semaphore::new(4), |s| s.acquire().await)
+        }),
+    ]
 }
 
-criterion_group!(benches, mpsc, locks);
-criterion_main!(benches);
+fn elements(group: &str) -> u64 {
+    if group.starts_with("mpsc") {
+        MESSAGES
+    } else {
+        (LOCK_TASKS * LOCKS_PER_TASK) as u64
+    }
+}
+
+fn criterion_benches(c: &mut Criterion) {
+    let rt = runtime();
+    let all = scenarios();
+    let mut groups: Vec<&str> = all.iter().map(|s| s.0).collect();
+    groups.dedup();
+    for group in groups {
+        let mut g = c.benchmark_group(group);
+        g.throughput(Throughput::Elements(elements(group)));
+        g.sample_size(10).measurement_time(Duration::from_secs(3));
+        for (_, name, run) in all.iter().filter(|s| s.0 == group) {
+            g.bench_function(*name, |b| b.iter(|| run(&rt)));
+        }
+        g.finish();
+    }
+}
+
+/// Runs every scenario once per round, `rounds` times, and prints medians and ratios.
+fn interleaved(rounds: usize) {
+    let rt = runtime();
+    // `SYNC_BENCH_FILTER=mpsc` keeps the groups whose name contains it.
+    let filter = std::env::var("SYNC_BENCH_FILTER").unwrap_or_default();
+    let all: Vec<Scenario> = scenarios()
+        .into_iter()
+        .filter(|s| s.0.contains(filter.as_str()))
+        .collect();
+    for (_, _, run) in &all {
+        run(&rt); // warm-up
+    }
+    let mut samples = vec![Vec::new(); all.len()];
+    for _ in 0..rounds {
+        for (i, (_, _, run)) in all.iter().enumerate() {
+            let start = Instant::now();
+            run(&rt);
+            samples[i].push(start.elapsed());
+        }
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let medians: Vec<Duration> = samples.iter_mut().map(median).collect();
+    println!("| group | impl | median (ms) | ns/op | Weave/this |");
+    println!("|---|---|---|---|---|");
+    for (i, (group, name, _)) in all.iter().enumerate() {
+        let weave = all
+            .iter()
+            .position(|s| s.0 == *group && s.1 == "weave")
+            .map(|w| medians[w])
+            .unwrap();
+        println!(
+            "| {group} | {name} | {:.1} | {:.1} | {:.2} |",
+            medians[i].as_secs_f64() * 1e3,
+            medians[i].as_nanos() as f64 / elements(group) as f64,
+            weave.as_secs_f64() / medians[i].as_secs_f64(),
+        );
+    }
+}
+
+criterion_group!(benches, criterion_benches);
+
+fn main() {
+    match std::env::var("SYNC_BENCH_INTERLEAVED") {
+        Ok(rounds) => interleaved(rounds.parse().expect("SYNC_BENCH_INTERLEAVED=<rounds>")),
+        Err(_) => {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}

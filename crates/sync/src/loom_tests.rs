@@ -136,3 +136,29 @@ fn mpsc_bounded_permit_handoff() {
         sender.join().unwrap();
     });
 }
+
+#[test]
+fn semaphore_lock_free_release_racing_queueing_acquire() {
+    // The fast paths' race: a release that sees no waiter (one compare-exchange, no lock)
+    // against an acquire that finds no permit and queues. The acquire must not sleep forever.
+    loom::model(|| {
+        let sem = std::sync::Arc::new(Semaphore::new(1));
+        let permit = sem.clone().try_acquire_owned().unwrap();
+        let releaser = thread::spawn(move || drop(permit));
+        let again = loom::future::block_on(sem.acquire()).unwrap();
+        drop(again);
+        releaser.join().unwrap();
+        assert_eq!(sem.available_permits(), 1);
+    });
+}
+
+#[test]
+fn notify_one_racing_first_poll_is_not_lost() {
+    loom::model(|| {
+        let notify = Arc::new(Notify::new());
+        let n = notify.clone();
+        let notifier = thread::spawn(move || n.notify_one());
+        loom::future::block_on(notify.notified());
+        notifier.join().unwrap();
+    });
+}

@@ -108,11 +108,12 @@ impl<T> Sender<T> {
         let inner = self.inner.take().expect("sender used once");
         let waker = {
             let mut state = lock(&inner);
+            // Sent or refused, no value can come after this.
+            state.complete = true;
             if state.rx_closed {
                 return Err(value);
             }
             state.value = Some(value);
-            state.complete = true;
             state.rx_waker.take()
         };
         if let Some(waker) = waker {

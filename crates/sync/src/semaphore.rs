@@ -298,6 +298,10 @@ impl Semaphore {
             if cur & CLOSED != 0 {
                 return Err(TryAcquireError::Closed);
             }
+            if n == 0 {
+                // Nothing to take, so nothing to wait for, even behind queued tasks.
+                return Ok(());
+            }
             if cur & WAITERS != 0 || (cur >> SHIFT) < n {
                 return Err(TryAcquireError::NoPermits);
             }

@@ -4,9 +4,11 @@ use weave_core::loom::sync::{Mutex, MutexGuard};
 
 /// Locks one of this crate's internal mutexes.
 ///
-/// No code in this crate panics while holding one (user code never runs under them: wakers
-/// are called, and values dropped, after unlocking), so poisoning carries no information and
-/// is ignored.
+/// Wakers are called, and values dropped, after unlocking. The little user code that does
+/// run under these locks (`Clone` in `broadcast`, `Ord` in `PriorityQueue`, the closure of
+/// `watch::Sender::send_modify`) runs before or after, never in the middle of, an update of
+/// the protected state, so a panic there leaves the state consistent: poisoning carries no
+/// information and is ignored.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()

@@ -265,3 +265,58 @@ fn queue_getters_are_fifo_and_cancel_passes_item_on() {
         assert_eq!(c.await, Ok(2));
     });
 }
+
+#[test]
+fn oneshot_errors_and_close() {
+    block_on(async {
+        let (tx, rx) = oneshot::channel::<u8>();
+        drop(tx);
+        assert!(rx.await.is_err());
+
+        let (tx, mut rx) = oneshot::channel::<u8>();
+        rx.close();
+        assert!(tx.is_closed());
+        assert_eq!(tx.send(1), Err(1));
+        assert_eq!(rx.try_recv(), Err(oneshot::TryRecvError::Closed));
+    });
+}
+
+#[test]
+fn watch_changed_fails_once_sender_is_gone() {
+    block_on(async {
+        let (tx, mut rx) = watch::channel(1);
+        tx.send(2).unwrap();
+        drop(tx);
+        // The sender is gone, but the change it made is reported first, then the error.
+        assert!(rx.changed().await.is_ok());
+        assert_eq!(*rx.borrow_and_update(), 2);
+        assert!(rx.changed().await.is_err());
+    });
+}
+
+#[test]
+fn channel_recv_spends_the_budget() {
+    // A receiver whose channel is always full still lets its neighbour run.
+    let ex = LocalExecutor::new();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    for i in 0..1_000 {
+        tx.send(i).unwrap();
+    }
+    let neighbour_ran = Arc::new(AtomicUsize::new(0));
+    let flag = neighbour_ran.clone();
+    ex.spawn_local(async move {
+        flag.store(1, Ordering::SeqCst);
+    });
+    let seen_before_done = ex.block_on(async move {
+        let mut seen = 0;
+        for _ in 0..1_000 {
+            rx.recv().await.unwrap();
+        }
+        seen += neighbour_ran.load(Ordering::SeqCst);
+        seen
+    });
+    assert_eq!(
+        seen_before_done, 1,
+        "the neighbour ran while the receiver drained"
+    );
+}

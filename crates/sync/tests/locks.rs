@@ -164,3 +164,143 @@ fn event_barrier_oncecell_across_threads() {
     assert!(results.iter().all(|(_, v)| *v == 7));
     assert_eq!(inits.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
+
+#[test]
+fn semaphore_bounds_concurrency_on_pool() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let pool = ThreadPool::new(2);
+    let rounds = if cfg!(miri) { 10 } else { 1_000 };
+    let sem = Arc::new(Semaphore::new(3));
+    let inside = Arc::new(AtomicUsize::new(0));
+    let max_seen = Arc::new(AtomicUsize::new(0));
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let (sem, inside, max_seen) = (sem.clone(), inside.clone(), max_seen.clone());
+            pool.spawn(async move {
+                for _ in 0..rounds {
+                    let _permit = sem.acquire().await.unwrap();
+                    let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                    max_seen.fetch_max(now, Ordering::SeqCst);
+                    weave_core::task::yield_now().await;
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    pool.block_on(async {
+        for h in handles {
+            h.await.unwrap();
+        }
+    });
+    assert!(max_seen.load(Ordering::SeqCst) <= 3);
+    assert_eq!(sem.available_permits(), 3);
+}
+
+#[test]
+fn rwlock_readers_never_see_a_torn_write_on_pool() {
+    let pool = ThreadPool::new(2);
+    let rounds = if cfg!(miri) { 10 } else { 1_000 };
+    let lock = Arc::new(RwLock::new((0u64, 0u64)));
+    let mut handles = Vec::new();
+    for i in 0..6 {
+        let lock = lock.clone();
+        handles.push(pool.spawn(async move {
+            for _ in 0..rounds {
+                if i % 3 == 0 {
+                    let mut w = lock.write().await;
+                    w.0 += 1;
+                    weave_core::task::yield_now().await;
+                    w.1 += 1;
+                } else {
+                    let r = lock.read().await;
+                    assert_eq!(r.0, r.1, "a reader saw a half-done write");
+                }
+            }
+        }));
+    }
+    pool.block_on(async {
+        for h in handles {
+            h.await.unwrap();
+        }
+    });
+    assert_eq!(*block_on(lock.read()), (2 * rounds, 2 * rounds));
+}
+
+#[test]
+fn notify_waiters_wakes_everyone_on_pool() {
+    let pool = ThreadPool::new(2);
+    let notify = Arc::new(Notify::new());
+    let started = Arc::new(Semaphore::new(0));
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (notify, started) = (notify.clone(), started.clone());
+            pool.spawn(async move {
+                let notified = notify.notified();
+                started.add_permits(1); // registered (the future captured the epoch)
+                notified.await;
+            })
+        })
+        .collect();
+    pool.block_on(async {
+        started.acquire_many(4).await.unwrap().forget();
+        notify.notify_waiters();
+        for h in handles {
+            h.await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn cancelled_barrier_wait_takes_its_arrival_back() {
+    block_on(async {
+        let barrier = Barrier::new(2);
+        let mut first = Box::pin(barrier.wait());
+        assert!(first.as_mut().now_or_never().is_none());
+        drop(first);
+        // One arrival alone must not complete the round.
+        let mut second = Box::pin(barrier.wait());
+        assert!(second.as_mut().now_or_never().is_none());
+        let third = barrier.wait().await;
+        assert!(third.is_leader());
+        assert!(!second.await.is_leader());
+    });
+}
+
+#[test]
+fn oncecell_cancelled_initializer_lets_the_next_one_run() {
+    block_on(async {
+        let cell = OnceCell::new();
+        let mut stuck = Box::pin(cell.get_or_init(futures::future::pending::<u8>));
+        assert!(stuck.as_mut().now_or_never().is_none());
+        let mut waiting = Box::pin(cell.get_or_init(|| async { 2 }));
+        assert!(waiting.as_mut().now_or_never().is_none()); // queued behind `stuck`
+        drop(stuck);
+        assert_eq!(*waiting.await, 2);
+    });
+}
+
+#[test]
+fn mutex_guard_map_and_owned_guard_across_threads() {
+    let m = Arc::new(Mutex::new((1, String::new())));
+    let guard = block_on(m.clone().lock_owned());
+    let t = std::thread::spawn(move || {
+        let mut g = guard;
+        g.1.push('x');
+    });
+    t.join().unwrap();
+    let mut s = weave_sync::MutexGuard::map(block_on(m.lock()), |p| &mut p.1);
+    s.push('y');
+    drop(s);
+    assert_eq!(block_on(m.lock()).1, "xy");
+}
+
+#[test]
+fn acquiring_zero_permits_never_waits() {
+    block_on(async {
+        let sem = Semaphore::new(0);
+        let mut queued = Box::pin(sem.acquire());
+        assert!(queued.as_mut().now_or_never().is_none());
+        assert_eq!(sem.acquire_many(0).await.unwrap().num_permits(), 0);
+        assert!(sem.try_acquire_many(0).is_ok());
+    });
+}

@@ -28,7 +28,7 @@ pub fn channel<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     (
         Sender { chan: chan.clone() },
         Receiver {
-            core: RxCore::new(chan),
+            core: RxCore::new(chan, capacity),
         },
     )
 }
@@ -171,7 +171,8 @@ impl<T> Sender<T> {
         self.chan.is_closed()
     }
 
-    /// Free slots right now.
+    /// Free slots right now. The receiver gives slots back in batches of `capacity / 16`
+    /// (and all of them before it waits), so this can lag behind the messages received.
     ///
     /// ```
     /// let (tx, _rx) = weave_sync::mpsc::channel(3);

@@ -24,7 +24,7 @@ pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
     (
         UnboundedSender { chan: chan.clone() },
         UnboundedReceiver {
-            core: RxCore::new(chan),
+            core: RxCore::new(chan, 0),
         },
     )
 }
