@@ -157,7 +157,10 @@ impl Signal {
             let mut bytes = [0u8; 64];
             // The first read decides: `WouldBlock` means no delivery yet (wait for the
             // next edge). Then drain the rest so later deliveries make a fresh edge.
-            stream.read(&mut bytes)?;
+            if stream.read(&mut bytes)? == 0 {
+                // The handler's end is gone: no more deliveries can come.
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
             while matches!(stream.read(&mut bytes), Ok(n) if n > 0) {}
             Ok(())
         });
