@@ -22,9 +22,10 @@ use crate::unordered::Unordered;
 /// let out = futures::executor::block_on(join_all((1..=3).map(|i| async move { i * 10 })));
 /// assert_eq!(out, [10, 20, 30]);
 ///
-/// let results: Vec<Result<u8, &str>> =
-///     futures::executor::block_on(join_all([async { Ok(1) }, async { Err("no") }]));
-/// assert_eq!(results, [Ok(1), Err("no")]);
+/// let results: Vec<Result<u8, String>> = futures::executor::block_on(join_all(
+///     (0..2u8).map(|i| async move { if i == 0 { Ok(1) } else { Err("no".to_string()) } }),
+/// ));
+/// assert_eq!(results, [Ok(1), Err("no".to_string())]);
 /// ```
 pub fn join_all<I>(futures: I) -> JoinAll<<I::Item as IntoFuture>::IntoFuture>
 where
@@ -87,14 +88,16 @@ impl<F: Future> fmt::Debug for JoinAll<F> {
 /// use weave_combinators::try_join_all;
 ///
 /// let ok: Result<Vec<u8>, ()> =
-///     futures::executor::block_on(try_join_all([async { Ok(1) }, async { Ok(2) }]));
+///     futures::executor::block_on(try_join_all((1..=2).map(|i| async move { Ok(i) })));
 /// assert_eq!(ok, Ok(vec![1, 2]));
 ///
-/// let failed: Result<Vec<u8>, &str> = futures::executor::block_on(try_join_all([
-///     Box::pin(async { Ok(1) }) as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>,
+/// type Fut = std::pin::Pin<Box<dyn std::future::Future<Output = Result<u8, &'static str>>>>;
+/// let futures: Vec<Fut> = vec![
+///     Box::pin(async { Ok(1) }),
 ///     Box::pin(async { Err("boom") }),
-///     Box::pin(std::future::pending()),
-/// ]));
+///     Box::pin(std::future::pending()), // never finishes: dropped on the error
+/// ];
+/// let failed = futures::executor::block_on(try_join_all(futures));
 /// assert_eq!(failed, Err("boom"));
 /// ```
 pub fn try_join_all<I, T, E>(futures: I) -> TryJoinAll<<I::Item as IntoFuture>::IntoFuture>
