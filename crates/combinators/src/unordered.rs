@@ -89,6 +89,12 @@ impl<F: Future + Unpin> Unordered<F> {
             // Checked before taking an index, so an exhausted budget leaves the list intact.
             let coop = if self.charge_budget {
                 Some(std::task::ready!(budget::poll_proceed(cx)))
+            } else if !budget::has_budget_remaining() {
+                // The children spend the budget themselves, but once it is gone each of them
+                // would answer `Pending` (and wake itself): stop here instead of walking
+                // every remaining child for nothing, and come back after the neighbours ran.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
             } else {
                 None
             };
@@ -119,5 +125,65 @@ impl<F: Future + Unpin> Unordered<F> {
                 return Poll::Ready(Some((index, output)));
             }
         }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use std::cell::Cell;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::rc::Rc;
+    use std::task::{Context, Poll, Waker};
+
+    use weave_core::budget;
+
+    use super::Unordered;
+
+    /// Like a `JoinHandle` of an unfinished task: spends budget when polled, stays pending.
+    struct Leaf(Rc<Cell<usize>>);
+
+    impl Future for Leaf {
+        type Output = ();
+
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            self.0.set(self.0.get() + 1);
+            let _coop = std::task::ready!(budget::poll_proceed(cx));
+            Poll::Pending
+        }
+    }
+
+    #[test]
+    fn an_exhausted_budget_stops_the_walk_over_self_charging_children() {
+        let polls = Rc::new(Cell::new(0));
+        let mut set = Unordered::new(false);
+        for _ in 0..1_000 {
+            set.push(Leaf(polls.clone()));
+        }
+        let mut cx = Context::from_waker(Waker::noop());
+        budget::with_budget(|| {
+            // Drain the budget the way a busy task would, then poll the set.
+            while budget::has_budget_remaining() {
+                let coop = budget::poll_proceed(&mut cx);
+                if let Poll::Ready(coop) = coop {
+                    coop.made_progress();
+                }
+            }
+            assert!(set.poll_next(&mut cx).is_pending());
+        });
+        // Walking on would have polled all 1 000 children, each refusing for lack of budget.
+        assert_eq!(polls.get(), 0);
+    }
+
+    #[test]
+    fn a_budgeted_poll_stops_after_the_budget_is_spent() {
+        let polls = Rc::new(Cell::new(0));
+        let mut set = Unordered::new(true);
+        for _ in 0..1_000 {
+            set.push(Leaf(polls.clone()));
+        }
+        let mut cx = Context::from_waker(Waker::noop());
+        budget::with_budget(|| assert!(set.poll_next(&mut cx).is_pending()));
+        assert_eq!(polls.get(), usize::from(budget::INITIAL_BUDGET));
     }
 }
