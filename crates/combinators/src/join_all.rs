@@ -33,7 +33,7 @@ where
     I::Item: IntoFuture,
 {
     let futures = futures.into_iter();
-    let mut children = Unordered::with_capacity(futures.size_hint().0, true);
+    let mut children = Unordered::fixed(futures.size_hint().0);
     for future in futures {
         children.push(Box::pin(future.into_future()));
     }

@@ -71,11 +71,20 @@ impl Wake for ChildWaker {
     }
 }
 
+/// A child's waker, kept with the handle to its flag so a re-poll clones nothing.
+struct Slot {
+    child: Arc<ChildWaker>,
+    waker: Waker,
+}
+
 /// The parent's side: which children to poll next, and their wakers.
 pub(crate) struct ReadyList {
     shared: Arc<Shared>,
     /// One waker per slot, created on the slot's first poll.
-    wakers: Vec<Option<Arc<ChildWaker>>>,
+    wakers: Vec<Option<Slot>>,
+    /// Slots `fresh..wakers.len()` were added at the end and never polled: they are polled
+    /// in order without listing their indices one by one.
+    fresh: usize,
     /// A waker no child holds any more, reused for the next slot that needs one, so children
     /// that finish on their first poll never allocate.
     spare: Option<Arc<ChildWaker>>,
@@ -89,31 +98,37 @@ impl ReadyList {
         ReadyList {
             shared: Arc::new(Shared::default()),
             wakers: Vec::new(),
+            fresh: 0,
             spare: None,
             local: Vec::new(),
             pos: 0,
         }
     }
 
-    /// Grows the waker table to `len` slots.
-    pub(crate) fn reserve_slots(&mut self, len: usize) {
+    /// Grows the table to `len` slots; the new slots are polled next, in order.
+    pub(crate) fn add_fresh_slots(&mut self, len: usize) {
         if self.wakers.len() < len {
             self.wakers.resize_with(len, || None);
         }
     }
 
-    /// Queues `index` for a poll without a wake (a new child needs its first poll).
+    /// Queues `index` for a poll without a wake (a reused slot's new child needs its first
+    /// poll).
     pub(crate) fn push_local(&mut self, index: usize) {
         self.local.push(index);
     }
 
-    /// The next index to poll. When the local list is used up it takes the shared queue
-    /// (registering `parent` under the same lock, so no wake is missed), but only while
-    /// `may_refill` is true: the caller allows one refill per poll, so children that wake
-    /// themselves cannot keep one poll of the parent running forever. `None`: nothing to poll
-    /// now.
+    /// The next index to poll: the local list, then the fresh slots. When both are used up
+    /// it takes the shared queue (registering `parent` under the same lock, so no wake is
+    /// missed), but only while `may_refill` is true: the caller allows one refill per poll,
+    /// so children that wake themselves cannot keep one poll of the parent running forever.
+    /// `None`: nothing to poll now.
     pub(crate) fn next(&mut self, parent: &Waker, may_refill: &mut bool) -> Option<usize> {
         if self.pos == self.local.len() {
+            if self.fresh < self.wakers.len() {
+                self.fresh += 1;
+                return Some(self.fresh - 1);
+            }
             if !*may_refill {
                 return None;
             }
@@ -139,18 +154,16 @@ impl ReadyList {
 
     /// The waker for slot `index`, marked "not queued" so the next wake queues it again.
     /// Call right before polling the child.
-    pub(crate) fn waker_for(&mut self, index: usize) -> Waker {
+    pub(crate) fn waker_for(&mut self, index: usize) -> &Waker {
         let slot = &mut self.wakers[index];
-        let child = match slot {
-            Some(child) => child,
+        let slot = match slot {
+            Some(slot) => slot,
             None => {
                 let child = match self.spare.take() {
                     Some(mut spare) => {
                         // `spare` is unique (checked when it was stored), so no wake can be
                         // reading `index` while we change it.
-                        Arc::get_mut(&mut spare)
-                            .expect("spare waker is unshared")
-                            .index = index;
+                        Arc::get_mut(&mut spare).expect("spare waker is unshared").index = index;
                         spare
                     }
                     None => Arc::new(ChildWaker {
@@ -159,18 +172,20 @@ impl ReadyList {
                         queued: AtomicBool::new(false),
                     }),
                 };
-                slot.insert(child)
+                let waker = Waker::from(child.clone());
+                slot.insert(Slot { child, waker })
             }
         };
         // A swap, not a store: reading the last waker's `true` acquires what that child
         // published before waking, even when its wake found the flag already set.
-        child.queued.swap(false, Ordering::AcqRel);
-        Waker::from(child.clone())
+        slot.child.queued.swap(false, Ordering::AcqRel);
+        &slot.waker
     }
 
     /// Slot `index`'s child finished: keep its waker as the spare if nobody else holds it.
     pub(crate) fn release(&mut self, index: usize) {
-        if let Some(mut child) = self.wakers[index].take() {
+        if let Some(Slot { mut child, waker }) = self.wakers[index].take() {
+            drop(waker);
             if self.spare.is_none() && Arc::get_mut(&mut child).is_some() {
                 self.spare = Some(child);
             }
@@ -212,8 +227,8 @@ mod loom_tests {
         loom::model(|| {
             let (woken, parent) = parent();
             let mut list = ReadyList::new();
-            list.reserve_slots(1);
-            let child = list.waker_for(0); // the child's first poll kept this waker
+            list.add_fresh_slots(1);
+            let child = list.waker_for(0).clone(); // the child's first poll kept this waker
             let waking = thread::spawn(move || child.wake());
             let seen = next(&mut list, &parent);
             waking.join().unwrap();
@@ -231,8 +246,8 @@ mod loom_tests {
         loom::model(|| {
             let (woken, parent) = parent();
             let mut list = ReadyList::new();
-            list.reserve_slots(1);
-            let child = list.waker_for(0);
+            list.add_fresh_slots(1);
+            let child = list.waker_for(0).clone();
             assert_eq!(next(&mut list, &parent), None); // registers the parent
             let other = child.clone();
             let waking = thread::spawn(move || other.wake());
@@ -249,8 +264,8 @@ mod loom_tests {
         loom::model(|| {
             let (_woken, parent) = parent();
             let mut list = ReadyList::new();
-            list.reserve_slots(1);
-            let first = list.waker_for(0);
+            list.add_fresh_slots(1);
+            let first = list.waker_for(0).clone();
             first.wake_by_ref(); // queued once: the flag is set
             assert_eq!(next(&mut list, &parent), Some(0));
             // The child publishes progress and wakes again while the parent re-polls it.
@@ -262,7 +277,7 @@ mod loom_tests {
                     first.wake();
                 })
             };
-            let _poll_waker = list.waker_for(0); // clears the flag, then "polls"
+            list.waker_for(0); // clears the flag, then "polls"
             let seen_by_poll = progress.load(Ordering::Relaxed) == 1;
             waking.join().unwrap();
             let queued_again = next(&mut list, &parent) == Some(0);

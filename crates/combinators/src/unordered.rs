@@ -20,6 +20,9 @@ pub(crate) struct Unordered<F> {
     /// Spend one unit of the task's cooperative budget per child poll. Off for children
     /// that spend it themselves (`JoinHandle`s), so a poll is not charged twice.
     charge_budget: bool,
+    /// Keep a free list of finished slots for new children; off for a fixed set
+    /// (`join_all`), where it would only grow.
+    reuse_slots: bool,
 }
 
 impl<F: Future + Unpin> Unordered<F> {
@@ -30,12 +33,15 @@ impl<F: Future + Unpin> Unordered<F> {
             len: 0,
             ready: ReadyList::new(),
             charge_budget,
+            reuse_slots: true,
         }
     }
 
-    pub(crate) fn with_capacity(capacity: usize, charge_budget: bool) -> Unordered<F> {
-        let mut set = Unordered::new(charge_budget);
+    /// A set for exactly the futures about to be pushed: slots are not reused.
+    pub(crate) fn fixed(capacity: usize) -> Unordered<F> {
+        let mut set = Unordered::new(true);
         set.slots.reserve_exact(capacity);
+        set.reuse_slots = false;
         set
     }
 
@@ -48,8 +54,9 @@ impl<F: Future + Unpin> Unordered<F> {
             }
             None => {
                 self.slots.push(Some(future));
-                self.ready.reserve_slots(self.slots.len());
-                self.slots.len() - 1
+                self.ready.add_fresh_slots(self.slots.len());
+                self.len += 1;
+                return self.slots.len() - 1;
             }
         };
         self.len += 1;
@@ -71,7 +78,9 @@ impl<F: Future + Unpin> Unordered<F> {
     pub(crate) fn clear(&mut self) {
         for (index, slot) in self.slots.iter_mut().enumerate() {
             if slot.take().is_some() {
-                self.free.push(index);
+                if self.reuse_slots {
+                    self.free.push(index);
+                }
                 self.ready.release(index);
             }
         }
@@ -111,15 +120,16 @@ impl<F: Future + Unpin> Unordered<F> {
                 continue; // a late wake of a finished child
             };
             let waker = self.ready.waker_for(index);
-            let polled = Pin::new(future).poll(&mut Context::from_waker(&waker));
+            let polled = Pin::new(future).poll(&mut Context::from_waker(waker));
             // Every child poll is charged, finished or not: polling is the work.
             if let Some(coop) = coop {
                 coop.made_progress();
             }
             if let Poll::Ready(output) = polled {
-                drop(waker);
                 self.slots[index] = None;
-                self.free.push(index);
+                if self.reuse_slots {
+                    self.free.push(index);
+                }
                 self.len -= 1;
                 self.ready.release(index);
                 return Poll::Ready(Some((index, output)));
