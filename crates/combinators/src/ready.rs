@@ -14,8 +14,9 @@ use std::mem;
 // std's `Arc`, not the shim's: `Waker::from` takes a `std::sync::Arc`. What the wakers
 // synchronise on (the flag, the queue) comes from the shim, so loom still sees it.
 use std::sync::Arc;
-use std::task::{Wake, Waker};
+use std::task::{Context, Poll, Wake, Waker};
 
+use weave_core::budget;
 use weave_core::loom::sync::atomic::{AtomicBool, Ordering};
 use weave_core::loom::sync::Mutex;
 
@@ -163,7 +164,9 @@ impl ReadyList {
                     Some(mut spare) => {
                         // `spare` is unique (checked when it was stored), so no wake can be
                         // reading `index` while we change it.
-                        Arc::get_mut(&mut spare).expect("spare waker is unshared").index = index;
+                        Arc::get_mut(&mut spare)
+                            .expect("spare waker is unshared")
+                            .index = index;
                         spare
                     }
                     None => Arc::new(ChildWaker {
@@ -180,6 +183,56 @@ impl ReadyList {
         // published before waking, even when its wake found the flag already set.
         slot.child.queued.swap(false, Ordering::AcqRel);
         &slot.waker
+    }
+
+    /// Polls woken children (through `poll_child`, which answers `None` for an empty slot)
+    /// until one finishes: `Ready((index, output))`. Its waker is released.
+    ///
+    /// With `charge_budget`, each child poll spends one unit of the task's cooperative
+    /// budget; without it (children that spend it themselves) the walk still stops once the
+    /// budget is gone.
+    pub(crate) fn poll_children<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        charge_budget: bool,
+        mut poll_child: impl FnMut(usize, &mut Context<'_>) -> Option<Poll<T>>,
+    ) -> Poll<(usize, T)> {
+        let mut may_refill = true;
+        loop {
+            // Checked before taking an index, so an exhausted budget leaves the list intact.
+            let coop = if charge_budget {
+                Some(std::task::ready!(budget::poll_proceed(cx)))
+            } else if !budget::has_budget_remaining() {
+                // The children spend the budget themselves, but once it is gone each of them
+                // would answer `Pending` (and wake itself): stop here instead of walking
+                // every remaining child for nothing, and come back after the neighbours ran.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            } else {
+                None
+            };
+            let could_refill = may_refill;
+            let Some(index) = self.next(cx.waker(), &mut may_refill) else {
+                if !could_refill {
+                    // We already refilled once in this poll and more may have been woken
+                    // since: yield instead of looping, and come straight back.
+                    cx.waker().wake_by_ref();
+                }
+                return Poll::Pending;
+            };
+            let waker = self.waker_for(index);
+            let Some(polled) = poll_child(index, &mut Context::from_waker(waker)) else {
+                continue; // a late wake of a finished child
+            };
+            // Every child poll is charged, finished or not: polling is the work.
+            if let Some(coop) = coop {
+                coop.made_progress();
+            }
+            if let Poll::Ready(output) = polled {
+                self.release(index);
+                return Poll::Ready((index, output));
+            }
+        }
     }
 
     /// Slot `index`'s child finished: keep its waker as the spare if nobody else holds it.

@@ -8,8 +8,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use weave_core::budget;
-
 use crate::ready::ReadyList;
 
 pub(crate) struct Unordered<F> {
@@ -35,14 +33,6 @@ impl<F: Future + Unpin> Unordered<F> {
             charge_budget,
             reuse_slots: true,
         }
-    }
-
-    /// A set for exactly the futures about to be pushed: slots are not reused.
-    pub(crate) fn fixed(capacity: usize) -> Unordered<F> {
-        let mut set = Unordered::new(true);
-        set.slots.reserve_exact(capacity);
-        set.reuse_slots = false;
-        set
     }
 
     /// Adds `future`; it is polled on the next `poll_next`. Returns its slot index.
@@ -93,48 +83,19 @@ impl<F: Future + Unpin> Unordered<F> {
         if self.len == 0 {
             return Poll::Ready(None);
         }
-        let mut may_refill = true;
-        loop {
-            // Checked before taking an index, so an exhausted budget leaves the list intact.
-            let coop = if self.charge_budget {
-                Some(std::task::ready!(budget::poll_proceed(cx)))
-            } else if !budget::has_budget_remaining() {
-                // The children spend the budget themselves, but once it is gone each of them
-                // would answer `Pending` (and wake itself): stop here instead of walking
-                // every remaining child for nothing, and come back after the neighbours ran.
-                cx.waker().wake_by_ref();
-                return Poll::Pending;
-            } else {
-                None
-            };
-            let could_refill = may_refill;
-            let Some(index) = self.ready.next(cx.waker(), &mut may_refill) else {
-                if !could_refill {
-                    // We already refilled once in this poll and more may have been woken
-                    // since: yield instead of looping, and come straight back.
-                    cx.waker().wake_by_ref();
-                }
-                return Poll::Pending;
-            };
-            let Some(future) = self.slots[index].as_mut() else {
-                continue; // a late wake of a finished child
-            };
-            let waker = self.ready.waker_for(index);
-            let polled = Pin::new(future).poll(&mut Context::from_waker(waker));
-            // Every child poll is charged, finished or not: polling is the work.
-            if let Some(coop) = coop {
-                coop.made_progress();
-            }
-            if let Poll::Ready(output) = polled {
-                self.slots[index] = None;
-                if self.reuse_slots {
-                    self.free.push(index);
-                }
-                self.len -= 1;
-                self.ready.release(index);
-                return Poll::Ready(Some((index, output)));
-            }
+        let slots = &mut self.slots;
+        let (index, output) =
+            std::task::ready!(self
+                .ready
+                .poll_children(cx, self.charge_budget, |index, cx| slots[index]
+                    .as_mut()
+                    .map(|future| Pin::new(future).poll(cx)),));
+        self.slots[index] = None;
+        if self.reuse_slots {
+            self.free.push(index);
         }
+        self.len -= 1;
+        Poll::Ready(Some((index, output)))
     }
 }
 
