@@ -42,6 +42,12 @@
 //! });
 //! ```
 //!
+//! ## Safety
+//!
+//! Safe code throughout but for one block: `join_all` pins its children in one boxed slice
+//! instead of boxing each (measured: 10 000 ready futures took 1.3x futures-util's time
+//! boxed one by one, 0.35x in one slice). It runs under miri with the rest of the tests.
+//!
 //! ## Cooperative budget
 //!
 //! The many-children combinators ([`join_all`], [`try_join_all`], [`as_completed`]) spend

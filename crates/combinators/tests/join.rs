@@ -163,3 +163,28 @@ fn as_completed_yields_in_completion_order() {
         assert_eq!(order, ["b", "c", "a"]);
     });
 }
+
+#[test]
+fn dropping_a_join_all_midway_drops_every_child_and_kept_output_once() {
+    let drops = DropCounter::default();
+    let mut join = Box::pin(join_all((0..4).map(|i| {
+        let token = drops.token();
+        async move {
+            if i % 2 == 0 {
+                // Finished children keep their output (which owns a token) in the slot.
+                return Some(token);
+            }
+            let _token = token;
+            std::future::pending::<()>().await;
+            None
+        }
+    })));
+    let waker = std::task::Waker::noop();
+    assert!(join
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(waker))
+        .is_pending());
+    assert_eq!(drops.dropped(), 0);
+    drop(join);
+    assert_eq!(drops.dropped(), 4);
+}
