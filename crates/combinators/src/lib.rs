@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `gather(*aws)` | [`join!`] (a fixed set), [`join_all`] (a collection, input order kept) |
 //! | `gather(..., return_exceptions=False)` | [`try_join!`], [`try_join_all`] (first error wins, the rest are dropped) |
-//! | `wait(..., FIRST_COMPLETED)` | [`select!`], [`select`], [`race`], [`select_all`], [`select_ok`] |
+//! | `wait(..., FIRST_COMPLETED)` | [`select!`], [`select()`], [`race`], [`select_all`], [`select_ok`] |
 //! | `as_completed(aws)` | [`as_completed`] (a `Stream` in completion order) |
 //! | `TaskGroup` | [`TaskGroup`] |
 //! | a set of tasks + `wait` | [`JoinSet`] |
