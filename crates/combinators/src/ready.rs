@@ -275,12 +275,19 @@ mod loom_tests {
         list.next(parent, &mut true)
     }
 
+    /// A list with one child that has had its first poll: its fresh index is used up.
+    fn one_polled_child(parent: &Waker) -> ReadyList {
+        let mut list = ReadyList::new();
+        list.add_fresh_slots(1);
+        assert_eq!(next(&mut list, parent), Some(0));
+        list
+    }
+
     #[test]
     fn loom_child_wake_racing_the_refill_is_never_lost() {
         loom::model(|| {
             let (woken, parent) = parent();
-            let mut list = ReadyList::new();
-            list.add_fresh_slots(1);
+            let mut list = one_polled_child(&parent);
             let child = list.waker_for(0).clone(); // the child's first poll kept this waker
             let waking = thread::spawn(move || child.wake());
             let seen = next(&mut list, &parent);
@@ -298,8 +305,7 @@ mod loom_tests {
     fn loom_two_wakes_queue_the_child_once_and_wake_the_parent_once() {
         loom::model(|| {
             let (woken, parent) = parent();
-            let mut list = ReadyList::new();
-            list.add_fresh_slots(1);
+            let mut list = one_polled_child(&parent);
             let child = list.waker_for(0).clone();
             assert_eq!(next(&mut list, &parent), None); // registers the parent
             let other = child.clone();
@@ -316,8 +322,7 @@ mod loom_tests {
     fn loom_wake_racing_the_repoll_is_seen_by_the_poll_or_queued_again() {
         loom::model(|| {
             let (_woken, parent) = parent();
-            let mut list = ReadyList::new();
-            list.add_fresh_slots(1);
+            let mut list = one_polled_child(&parent);
             let first = list.waker_for(0).clone();
             first.wake_by_ref(); // queued once: the flag is set
             assert_eq!(next(&mut list, &parent), Some(0));
