@@ -9,6 +9,8 @@
 //! | `wait(..., FIRST_COMPLETED)` | [`select!`], [`select()`], [`race`], [`select_all`], [`select_ok`] |
 //! | `as_completed(aws)` | [`as_completed`] (a `Stream` in completion order) |
 //! | `TaskGroup` | [`TaskGroup`] |
+//! | `timeout()`, trio's `move_on_after` / `fail_after` | [`move_on_when`], [`fail_when`] over any deadline future (a timer's `sleep`, a signal) |
+//! | `shield(aw)` | [`shield`] |
 //! | a set of tasks + `wait` | [`JoinSet`] |
 //!
 //! The in-task combinators (`join!`, `select!`, `join_all`, ...) work under any executor,
@@ -56,8 +58,8 @@
 //! polls instead of holding the thread for all of them.
 //!
 //! ## Not here
-//! - Timeouts and cancel scopes (`timeout`, trio's `move_on_after` / `fail_after`): they
-//!   need the timer, `weave-timer`.
+//! - Clock-based timeouts (`timeout(d, fut)`, `move_on_after(d, fut)`): `weave-timer`, as
+//!   [`move_on_when`] / [`fail_when`] with a `Sleep` as the deadline.
 //! - Scoped children that borrow from the parent: not offered, because it cannot be sound
 //!   for parallel tasks (see [`TaskGroup`]'s module docs on the scoped task trilemma).
 //! - `FutureExt` / `StreamExt` helpers (`map`, `then`, `fuse`, `boxed`, ...): use
@@ -70,6 +72,7 @@
 #![deny(unsafe_code)]
 
 mod as_completed;
+mod cancel_scope;
 mod current;
 mod join_all;
 mod join_set;
@@ -83,6 +86,7 @@ mod task_group;
 mod unordered;
 
 pub use as_completed::{as_completed, AsCompleted};
+pub use cancel_scope::{fail_when, move_on_when, shield, DeadlineReached, FailWhen, MoveOnWhen};
 pub use current::CurrentRuntime;
 pub use join_all::{join_all, try_join_all, JoinAll, TryJoinAll};
 pub use join_set::JoinSet;
