@@ -1,5 +1,6 @@
-//! A set of `Unpin` futures polled through the ready list: `join_all`, `try_join_all`,
-//! `as_completed` and `JoinSet` are each this plus a way to hand out outputs.
+//! A growable set of `Unpin` futures polled through the ready list: `as_completed` and
+//! `JoinSet` are each this plus a way to hand out outputs. (`join_all` has a fixed set and
+//! keeps its children pinned in one slice instead.)
 //!
 //! Slots are reused (a free list), so a long-lived set that keeps gaining and losing
 //! children stays as large as its peak, not its history.
@@ -18,9 +19,6 @@ pub(crate) struct Unordered<F> {
     /// Spend one unit of the task's cooperative budget per child poll. Off for children
     /// that spend it themselves (`JoinHandle`s), so a poll is not charged twice.
     charge_budget: bool,
-    /// Keep a free list of finished slots for new children; off for a fixed set
-    /// (`join_all`), where it would only grow.
-    reuse_slots: bool,
 }
 
 impl<F: Future + Unpin> Unordered<F> {
@@ -31,7 +29,6 @@ impl<F: Future + Unpin> Unordered<F> {
             len: 0,
             ready: ReadyList::new(),
             charge_budget,
-            reuse_slots: true,
         }
     }
 
@@ -68,9 +65,7 @@ impl<F: Future + Unpin> Unordered<F> {
     pub(crate) fn clear(&mut self) {
         for (index, slot) in self.slots.iter_mut().enumerate() {
             if slot.take().is_some() {
-                if self.reuse_slots {
-                    self.free.push(index);
-                }
+                self.free.push(index);
                 self.ready.release(index);
             }
         }
@@ -91,9 +86,7 @@ impl<F: Future + Unpin> Unordered<F> {
                     .as_mut()
                     .map(|future| Pin::new(future).poll(cx)),));
         self.slots[index] = None;
-        if self.reuse_slots {
-            self.free.push(index);
-        }
+        self.free.push(index);
         self.len -= 1;
         Poll::Ready(Some((index, output)))
     }
