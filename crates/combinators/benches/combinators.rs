@@ -96,6 +96,23 @@ fn join_set(c: &mut Criterion) {
         })
     });
 
+    // The executor alone: the same tasks awaited one by one through their `JoinHandle`s,
+    // so the JoinSet's own cost is the difference.
+    group.bench_function("weave_handles_in_order/100k", |b| {
+        b.iter(|| {
+            pool.block_on(async {
+                let handles: Vec<_> = (0..N)
+                    .map(|i| weave_executor::spawn(async move { i }))
+                    .collect();
+                let mut sum = 0;
+                for handle in handles {
+                    sum += handle.await.unwrap();
+                }
+                assert_eq!(sum, N * (N - 1) / 2);
+            })
+        })
+    });
+
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .build()

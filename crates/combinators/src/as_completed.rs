@@ -39,7 +39,7 @@ where
 {
     let futures = futures.into_iter();
     let mut set = AsCompleted {
-        children: Unordered::with_capacity(futures.size_hint().0, true),
+        children: Unordered::new(true),
     };
     for future in futures {
         set.push(future);

@@ -6,9 +6,11 @@
 //! |---|---|
 //! | `gather(*aws)` | [`join!`] (a fixed set), [`join_all`] (a collection, input order kept) |
 //! | `gather(..., return_exceptions=False)` | [`try_join!`], [`try_join_all`] (first error wins, the rest are dropped) |
-//! | `wait(..., FIRST_COMPLETED)` | [`select!`], [`select`], [`race`], [`select_all`], [`select_ok`] |
+//! | `wait(..., FIRST_COMPLETED)` | [`select!`], [`select()`], [`race`], [`select_all`], [`select_ok`] |
 //! | `as_completed(aws)` | [`as_completed`] (a `Stream` in completion order) |
 //! | `TaskGroup` | [`TaskGroup`] |
+//! | `async with timeout()`, trio's `move_on_after` / `fail_after` | [`move_on_after`], [`fail_after`], [`CancelScope`] (deadline, moved or cancelled while running) |
+//! | `shield(aw)`, trio's shielded scope | [`shield`] (holds every enclosing scope's cancellation off until it finishes) |
 //! | a set of tasks + `wait` | [`JoinSet`] |
 //!
 //! The in-task combinators (`join!`, `select!`, `join_all`, ...) work under any executor,
@@ -42,6 +44,12 @@
 //! });
 //! ```
 //!
+//! ## Safety
+//!
+//! Safe code throughout but for one block: `join_all` pins its children in one boxed slice
+//! instead of boxing each (measured: 10 000 ready futures took 1.3x futures-util's time
+//! boxed one by one, 0.35x in one slice). It runs under miri with the rest of the tests.
+//!
 //! ## Cooperative budget
 //!
 //! The many-children combinators ([`join_all`], [`try_join_all`], [`as_completed`]) spend
@@ -50,8 +58,7 @@
 //! polls instead of holding the thread for all of them.
 //!
 //! ## Not here
-//! - Timeouts and cancel scopes (`timeout`, trio's `move_on_after` / `fail_after`): they
-//!   need the timer, `weave-timer`.
+//! - The timer itself (`sleep`, `timeout`): `weave-timer`; cancel scopes use its `Sleep`.
 //! - Scoped children that borrow from the parent: not offered, because it cannot be sound
 //!   for parallel tasks (see [`TaskGroup`]'s module docs on the scoped task trilemma).
 //! - `FutureExt` / `StreamExt` helpers (`map`, `then`, `fuse`, `boxed`, ...): use
@@ -59,7 +66,9 @@
 //! - Channels, locks and `Event`: `weave-sync`.
 
 #![warn(missing_docs)]
-#![forbid(unsafe_code)]
+// One `unsafe` block, with a measured reason: pinning `join_all`'s children in one slice
+// (see `join_all.rs`). Everything else is safe code.
+#![deny(unsafe_code)]
 
 mod as_completed;
 mod cancel_scope;

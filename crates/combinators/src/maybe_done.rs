@@ -41,6 +41,19 @@ impl<F: Future> MaybeDone<F> {
         true
     }
 
+    /// Polls the future if it is still running: `None` if it is not (finished already).
+    pub fn poll_running(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Option<Poll<()>> {
+        let output = match self.as_mut().project() {
+            MaybeDoneProj::Future { future } => match future.poll(cx) {
+                Poll::Ready(output) => output,
+                Poll::Pending => return Some(Poll::Pending),
+            },
+            MaybeDoneProj::Done { .. } | MaybeDoneProj::Gone => return None,
+        };
+        self.project_replace(MaybeDone::Done { output });
+        Some(Poll::Ready(()))
+    }
+
     /// The output, if finished and not taken.
     pub fn output_mut(self: Pin<&mut Self>) -> Option<&mut F::Output> {
         match self.project() {

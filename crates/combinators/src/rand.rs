@@ -5,6 +5,7 @@
 //! few instructions and no dependency.
 
 use std::cell::Cell;
+// std's atomic and thread-local even under loom, like task ids: a seed is not a protocol.
 use std::sync::atomic::{AtomicU64, Ordering};
 
 std::thread_local! {
@@ -35,7 +36,8 @@ pub fn below(n: u32) -> u32 {
 fn seed() -> u64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
     let unique = COUNTER.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-    let local = &unique as *const u64 as u64;
+    // The stack address differs per thread (and per run, with ASLR).
+    let local = std::ptr::addr_of!(unique).addr() as u64;
     (unique ^ local.rotate_left(32)) | 1 // never zero: zero is xorshift's fixed point
 }
 

@@ -14,8 +14,9 @@ use std::mem;
 // std's `Arc`, not the shim's: `Waker::from` takes a `std::sync::Arc`. What the wakers
 // synchronise on (the flag, the queue) comes from the shim, so loom still sees it.
 use std::sync::Arc;
-use std::task::{Wake, Waker};
+use std::task::{Context, Poll, Wake, Waker};
 
+use weave_core::budget;
 use weave_core::loom::sync::atomic::{AtomicBool, Ordering};
 use weave_core::loom::sync::Mutex;
 
@@ -71,11 +72,20 @@ impl Wake for ChildWaker {
     }
 }
 
+/// A child's waker, kept with the handle to its flag so a re-poll clones nothing.
+struct Slot {
+    child: Arc<ChildWaker>,
+    waker: Waker,
+}
+
 /// The parent's side: which children to poll next, and their wakers.
 pub(crate) struct ReadyList {
     shared: Arc<Shared>,
     /// One waker per slot, created on the slot's first poll.
-    wakers: Vec<Option<Arc<ChildWaker>>>,
+    wakers: Vec<Option<Slot>>,
+    /// Slots `fresh..wakers.len()` were added at the end and never polled: they are polled
+    /// in order without listing their indices one by one.
+    fresh: usize,
     /// A waker no child holds any more, reused for the next slot that needs one, so children
     /// that finish on their first poll never allocate.
     spare: Option<Arc<ChildWaker>>,
@@ -89,31 +99,37 @@ impl ReadyList {
         ReadyList {
             shared: Arc::new(Shared::default()),
             wakers: Vec::new(),
+            fresh: 0,
             spare: None,
             local: Vec::new(),
             pos: 0,
         }
     }
 
-    /// Grows the waker table to `len` slots.
-    pub(crate) fn reserve_slots(&mut self, len: usize) {
+    /// Grows the table to `len` slots; the new slots are polled next, in order.
+    pub(crate) fn add_fresh_slots(&mut self, len: usize) {
         if self.wakers.len() < len {
             self.wakers.resize_with(len, || None);
         }
     }
 
-    /// Queues `index` for a poll without a wake (a new child needs its first poll).
+    /// Queues `index` for a poll without a wake (a reused slot's new child needs its first
+    /// poll).
     pub(crate) fn push_local(&mut self, index: usize) {
         self.local.push(index);
     }
 
-    /// The next index to poll. When the local list is used up it takes the shared queue
-    /// (registering `parent` under the same lock, so no wake is missed), but only while
-    /// `may_refill` is true: the caller allows one refill per poll, so children that wake
-    /// themselves cannot keep one poll of the parent running forever. `None`: nothing to poll
-    /// now.
+    /// The next index to poll: the local list, then the fresh slots. When both are used up
+    /// it takes the shared queue (registering `parent` under the same lock, so no wake is
+    /// missed), but only while `may_refill` is true: the caller allows one refill per poll,
+    /// so children that wake themselves cannot keep one poll of the parent running forever.
+    /// `None`: nothing to poll now.
     pub(crate) fn next(&mut self, parent: &Waker, may_refill: &mut bool) -> Option<usize> {
         if self.pos == self.local.len() {
+            if self.fresh < self.wakers.len() {
+                self.fresh += 1;
+                return Some(self.fresh - 1);
+            }
             if !*may_refill {
                 return None;
             }
@@ -139,10 +155,10 @@ impl ReadyList {
 
     /// The waker for slot `index`, marked "not queued" so the next wake queues it again.
     /// Call right before polling the child.
-    pub(crate) fn waker_for(&mut self, index: usize) -> Waker {
+    pub(crate) fn waker_for(&mut self, index: usize) -> &Waker {
         let slot = &mut self.wakers[index];
-        let child = match slot {
-            Some(child) => child,
+        let slot = match slot {
+            Some(slot) => slot,
             None => {
                 let child = match self.spare.take() {
                     Some(mut spare) => {
@@ -159,18 +175,70 @@ impl ReadyList {
                         queued: AtomicBool::new(false),
                     }),
                 };
-                slot.insert(child)
+                let waker = Waker::from(child.clone());
+                slot.insert(Slot { child, waker })
             }
         };
         // A swap, not a store: reading the last waker's `true` acquires what that child
         // published before waking, even when its wake found the flag already set.
-        child.queued.swap(false, Ordering::AcqRel);
-        Waker::from(child.clone())
+        slot.child.queued.swap(false, Ordering::AcqRel);
+        &slot.waker
+    }
+
+    /// Polls woken children (through `poll_child`, which answers `None` for an empty slot)
+    /// until one finishes: `Ready((index, output))`. Its waker is released.
+    ///
+    /// With `charge_budget`, each child poll spends one unit of the task's cooperative
+    /// budget; without it (children that spend it themselves) the walk still stops once the
+    /// budget is gone.
+    pub(crate) fn poll_children<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        charge_budget: bool,
+        mut poll_child: impl FnMut(usize, &mut Context<'_>) -> Option<Poll<T>>,
+    ) -> Poll<(usize, T)> {
+        let mut may_refill = true;
+        loop {
+            // Checked before taking an index, so an exhausted budget leaves the list intact.
+            let coop = if charge_budget {
+                Some(std::task::ready!(budget::poll_proceed(cx)))
+            } else if !budget::has_budget_remaining() {
+                // The children spend the budget themselves, but once it is gone each of them
+                // would answer `Pending` (and wake itself): stop here instead of walking
+                // every remaining child for nothing, and come back after the neighbours ran.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            } else {
+                None
+            };
+            let could_refill = may_refill;
+            let Some(index) = self.next(cx.waker(), &mut may_refill) else {
+                if !could_refill {
+                    // We already refilled once in this poll and more may have been woken
+                    // since: yield instead of looping, and come straight back.
+                    cx.waker().wake_by_ref();
+                }
+                return Poll::Pending;
+            };
+            let waker = self.waker_for(index);
+            let Some(polled) = poll_child(index, &mut Context::from_waker(waker)) else {
+                continue; // a late wake of a finished child
+            };
+            // Every child poll is charged, finished or not: polling is the work.
+            if let Some(coop) = coop {
+                coop.made_progress();
+            }
+            if let Poll::Ready(output) = polled {
+                self.release(index);
+                return Poll::Ready((index, output));
+            }
+        }
     }
 
     /// Slot `index`'s child finished: keep its waker as the spare if nobody else holds it.
     pub(crate) fn release(&mut self, index: usize) {
-        if let Some(mut child) = self.wakers[index].take() {
+        if let Some(Slot { mut child, waker }) = self.wakers[index].take() {
+            drop(waker);
             if self.spare.is_none() && Arc::get_mut(&mut child).is_some() {
                 self.spare = Some(child);
             }
@@ -207,13 +275,20 @@ mod loom_tests {
         list.next(parent, &mut true)
     }
 
+    /// A list with one child that has had its first poll: its fresh index is used up.
+    fn one_polled_child(parent: &Waker) -> ReadyList {
+        let mut list = ReadyList::new();
+        list.add_fresh_slots(1);
+        assert_eq!(next(&mut list, parent), Some(0));
+        list
+    }
+
     #[test]
     fn loom_child_wake_racing_the_refill_is_never_lost() {
         loom::model(|| {
             let (woken, parent) = parent();
-            let mut list = ReadyList::new();
-            list.reserve_slots(1);
-            let child = list.waker_for(0); // the child's first poll kept this waker
+            let mut list = one_polled_child(&parent);
+            let child = list.waker_for(0).clone(); // the child's first poll kept this waker
             let waking = thread::spawn(move || child.wake());
             let seen = next(&mut list, &parent);
             waking.join().unwrap();
@@ -230,9 +305,8 @@ mod loom_tests {
     fn loom_two_wakes_queue_the_child_once_and_wake_the_parent_once() {
         loom::model(|| {
             let (woken, parent) = parent();
-            let mut list = ReadyList::new();
-            list.reserve_slots(1);
-            let child = list.waker_for(0);
+            let mut list = one_polled_child(&parent);
+            let child = list.waker_for(0).clone();
             assert_eq!(next(&mut list, &parent), None); // registers the parent
             let other = child.clone();
             let waking = thread::spawn(move || other.wake());
@@ -248,9 +322,8 @@ mod loom_tests {
     fn loom_wake_racing_the_repoll_is_seen_by_the_poll_or_queued_again() {
         loom::model(|| {
             let (_woken, parent) = parent();
-            let mut list = ReadyList::new();
-            list.reserve_slots(1);
-            let first = list.waker_for(0);
+            let mut list = one_polled_child(&parent);
+            let first = list.waker_for(0).clone();
             first.wake_by_ref(); // queued once: the flag is set
             assert_eq!(next(&mut list, &parent), Some(0));
             // The child publishes progress and wakes again while the parent re-polls it.
@@ -262,7 +335,7 @@ mod loom_tests {
                     first.wake();
                 })
             };
-            let _poll_waker = list.waker_for(0); // clears the flag, then "polls"
+            list.waker_for(0); // clears the flag, then "polls"
             let seen_by_poll = progress.load(Ordering::Relaxed) == 1;
             waking.join().unwrap();
             let queued_again = next(&mut list, &parent) == Some(0);

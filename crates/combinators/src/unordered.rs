@@ -1,5 +1,6 @@
-//! A set of `Unpin` futures polled through the ready list: `join_all`, `try_join_all`,
-//! `as_completed` and `JoinSet` are each this plus a way to hand out outputs.
+//! A growable set of `Unpin` futures polled through the ready list: `as_completed` and
+//! `JoinSet` are each this plus a way to hand out outputs. (`join_all` has a fixed set and
+//! keeps its children pinned in one slice instead.)
 //!
 //! Slots are reused (a free list), so a long-lived set that keeps gaining and losing
 //! children stays as large as its peak, not its history.
@@ -7,8 +8,6 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-
-use weave_core::budget;
 
 use crate::ready::ReadyList;
 
@@ -33,12 +32,6 @@ impl<F: Future + Unpin> Unordered<F> {
         }
     }
 
-    pub(crate) fn with_capacity(capacity: usize, charge_budget: bool) -> Unordered<F> {
-        let mut set = Unordered::new(charge_budget);
-        set.slots.reserve_exact(capacity);
-        set
-    }
-
     /// Adds `future`; it is polled on the next `poll_next`. Returns its slot index.
     pub(crate) fn push(&mut self, future: F) -> usize {
         let index = match self.free.pop() {
@@ -48,8 +41,9 @@ impl<F: Future + Unpin> Unordered<F> {
             }
             None => {
                 self.slots.push(Some(future));
-                self.ready.reserve_slots(self.slots.len());
-                self.slots.len() - 1
+                self.ready.add_fresh_slots(self.slots.len());
+                self.len += 1;
+                return self.slots.len() - 1;
             }
         };
         self.len += 1;
@@ -84,40 +78,76 @@ impl<F: Future + Unpin> Unordered<F> {
         if self.len == 0 {
             return Poll::Ready(None);
         }
-        let mut may_refill = true;
-        loop {
-            // Checked before taking an index, so an exhausted budget leaves the list intact.
-            let coop = if self.charge_budget {
-                Some(std::task::ready!(budget::poll_proceed(cx)))
-            } else {
-                None
-            };
-            let could_refill = may_refill;
-            let Some(index) = self.ready.next(cx.waker(), &mut may_refill) else {
-                if !could_refill {
-                    // We already refilled once in this poll and more may have been woken
-                    // since: yield instead of looping, and come straight back.
-                    cx.waker().wake_by_ref();
-                }
-                return Poll::Pending;
-            };
-            let Some(future) = self.slots[index].as_mut() else {
-                continue; // a late wake of a finished child
-            };
-            let waker = self.ready.waker_for(index);
-            let polled = Pin::new(future).poll(&mut Context::from_waker(&waker));
-            // Every child poll is charged, finished or not: polling is the work.
-            if let Some(coop) = coop {
-                coop.made_progress();
-            }
-            if let Poll::Ready(output) = polled {
-                drop(waker);
-                self.slots[index] = None;
-                self.free.push(index);
-                self.len -= 1;
-                self.ready.release(index);
-                return Poll::Ready(Some((index, output)));
-            }
+        let slots = &mut self.slots;
+        let (index, output) =
+            std::task::ready!(self
+                .ready
+                .poll_children(cx, self.charge_budget, |index, cx| slots[index]
+                    .as_mut()
+                    .map(|future| Pin::new(future).poll(cx)),));
+        self.slots[index] = None;
+        self.free.push(index);
+        self.len -= 1;
+        Poll::Ready(Some((index, output)))
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use std::cell::Cell;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::rc::Rc;
+    use std::task::{Context, Poll, Waker};
+
+    use weave_core::budget;
+
+    use super::Unordered;
+
+    /// Like a `JoinHandle` of an unfinished task: spends budget when polled, stays pending.
+    struct Leaf(Rc<Cell<usize>>);
+
+    impl Future for Leaf {
+        type Output = ();
+
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            self.0.set(self.0.get() + 1);
+            let _coop = std::task::ready!(budget::poll_proceed(cx));
+            Poll::Pending
         }
+    }
+
+    #[test]
+    fn an_exhausted_budget_stops_the_walk_over_self_charging_children() {
+        let polls = Rc::new(Cell::new(0));
+        let mut set = Unordered::new(false);
+        for _ in 0..1_000 {
+            set.push(Leaf(polls.clone()));
+        }
+        let mut cx = Context::from_waker(Waker::noop());
+        budget::with_budget(|| {
+            // Drain the budget the way a busy task would, then poll the set.
+            while budget::has_budget_remaining() {
+                let coop = budget::poll_proceed(&mut cx);
+                if let Poll::Ready(coop) = coop {
+                    coop.made_progress();
+                }
+            }
+            assert!(set.poll_next(&mut cx).is_pending());
+        });
+        // Walking on would have polled all 1 000 children, each refusing for lack of budget.
+        assert_eq!(polls.get(), 0);
+    }
+
+    #[test]
+    fn a_budgeted_poll_stops_after_the_budget_is_spent() {
+        let polls = Rc::new(Cell::new(0));
+        let mut set = Unordered::new(true);
+        for _ in 0..1_000 {
+            set.push(Leaf(polls.clone()));
+        }
+        let mut cx = Context::from_waker(Waker::noop());
+        budget::with_budget(|| assert!(set.poll_next(&mut cx).is_pending()));
+        assert_eq!(polls.get(), usize::from(budget::INITIAL_BUDGET));
     }
 }

@@ -163,3 +163,47 @@ fn as_completed_yields_in_completion_order() {
         assert_eq!(order, ["b", "c", "a"]);
     });
 }
+
+#[test]
+fn dropping_a_join_all_midway_drops_every_child_and_kept_output_once() {
+    let drops = DropCounter::default();
+    let mut join = Box::pin(join_all((0..4).map(|i| {
+        let token = drops.token();
+        async move {
+            if i % 2 == 0 {
+                // Finished children keep their output (which owns a token) in the slot.
+                return Some(token);
+            }
+            let _token = token;
+            std::future::pending::<()>().await;
+            None
+        }
+    })));
+    let waker = std::task::Waker::noop();
+    assert!(join
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(waker))
+        .is_pending());
+    assert_eq!(drops.dropped(), 0);
+    drop(join);
+    assert_eq!(drops.dropped(), 4);
+}
+
+#[test]
+fn join_all_over_tasks_woken_from_worker_threads() {
+    // The children are JoinHandles of tasks running on the pool's workers, so every wake
+    // reaches the ready list from another thread.
+    let pool = weave_executor::ThreadPool::new(2);
+    let n = size(1_000, 20);
+    let outputs = pool.block_on(async move {
+        join_all((0..n).map(|i| {
+            weave_executor::spawn(async move {
+                yield_once().await;
+                i
+            })
+        }))
+        .await
+    });
+    let outputs: Vec<usize> = outputs.into_iter().map(Result::unwrap).collect();
+    assert_eq!(outputs, (0..n).collect::<Vec<_>>());
+}

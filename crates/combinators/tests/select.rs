@@ -13,7 +13,7 @@ use weave_combinators::{race, select, select_all, select_ok, Either};
 #[test]
 fn select_is_fair_when_both_branches_are_ready() {
     on_every_executor(|| async {
-        let trials = size(10_000, 200);
+        let trials = size(10_000, 600);
         let mut first = 0usize;
         for _ in 0..trials {
             select! {
@@ -44,7 +44,7 @@ fn biased_select_polls_in_written_order() {
 #[test]
 fn race_is_fair_when_both_are_ready() {
     on_every_executor(|| async {
-        let trials = size(10_000, 200);
+        let trials = size(10_000, 600);
         let mut first = 0usize;
         for _ in 0..trials {
             first += race(ready(1usize), ready(0)).await;
