@@ -16,10 +16,29 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, Criterion, Throughput};
 use tokio::runtime::Runtime;
 
-const MESSAGES: u64 = 1_000_000;
 const CAP: usize = 1024;
 const LOCK_TASKS: usize = 8;
-const LOCKS_PER_TASK: usize = 100_000;
+
+/// `WEAVE_BENCH_QUICK=1` (the workspace's smoke-test switch) shrinks the workloads 100×.
+fn quick() -> bool {
+    std::env::var_os("WEAVE_BENCH_QUICK").is_some()
+}
+
+fn messages() -> u64 {
+    if quick() {
+        10_000
+    } else {
+        1_000_000
+    }
+}
+
+fn locks_per_task() -> usize {
+    if quick() {
+        1_000
+    } else {
+        100_000
+    }
+}
 
 fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -28,7 +47,7 @@ fn runtime() -> Runtime {
         .unwrap()
 }
 
-/// `producers` tasks send `MESSAGES` in total; the caller's task receives them all.
+/// `producers` tasks send `messages()` in total; the caller's task receives them all.
 macro_rules! mpsc_run {
     ($rt:expr, $producers:expr, $make:expr, |$tx:ident, $v:ident| $send:expr, |$rx:ident| $recv:expr) => {{
         let producers: u64 = $producers;
@@ -39,7 +58,7 @@ macro_rules! mpsc_run {
             for _ in 0..producers {
                 let $tx = $tx.clone();
                 tokio::spawn(async move {
-                    for $v in 0..MESSAGES / producers {
+                    for $v in 0..messages() / producers {
                         $send;
                     }
                 });
@@ -49,12 +68,12 @@ macro_rules! mpsc_run {
             while $recv.is_some() {
                 n += 1;
             }
-            assert_eq!(n, MESSAGES / producers * producers);
+            assert_eq!(n, messages() / producers * producers);
         })
     }};
 }
 
-/// `LOCK_TASKS` tasks each take and release the primitive `LOCKS_PER_TASK` times.
+/// `LOCK_TASKS` tasks each take and release the primitive `locks_per_task()` times.
 macro_rules! contention_run {
     ($rt:expr, $make:expr, |$p:ident| $take:expr) => {{
         $rt.block_on(async {
@@ -63,7 +82,7 @@ macro_rules! contention_run {
                 .map(|_| {
                     let $p = $p.clone();
                     tokio::spawn(async move {
-                        for _ in 0..LOCKS_PER_TASK {
+                        for _ in 0..locks_per_task() {
                             let guard = $take;
                             drop(guard);
                         }
@@ -234,9 +253,9 @@ fn scenarios() -> Vec<Scenario> {
 
 fn elements(group: &str) -> u64 {
     if group.starts_with("mpsc") {
-        MESSAGES
+        messages()
     } else {
-        (LOCK_TASKS * LOCKS_PER_TASK) as u64
+        (LOCK_TASKS * locks_per_task()) as u64
     }
 }
 

@@ -228,10 +228,10 @@ pub struct Permit<'a, T> {
 impl<T> Permit<'_, T> {
     /// Sends on the reserved slot. If the receiver closed meanwhile, the value is dropped.
     pub fn send(self, value: T) {
-        if self.chan.push(value, true).is_err() {
-            // Receiver gone: the value is dropped here, once.
-        }
-        // The slot now holds a message; the receiver gives it back.
+        // If the receiver is gone the value comes back and is dropped here, once.
+        drop(self.chan.push(value, true));
+        // The slot now holds a message (the receiver gives it back), or the channel is closed
+        // and slots no longer matter.
         std::mem::forget(self);
     }
 }
@@ -369,7 +369,8 @@ impl<T> Receiver<T> {
     }
 
     /// Closes the channel for senders (sends fail, waiting senders wake with an error);
-    /// messages already queued can still be received.
+    /// messages already queued can still be received. A [`Permit`] taken before the close
+    /// can still send, but a `recv` that has returned `None` does not wait for it.
     ///
     /// ```
     /// # futures::executor::block_on(async {
