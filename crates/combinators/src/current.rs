@@ -9,9 +9,8 @@ use weave_core::Spawn;
 /// or a `LocalExecutor`), like asyncio's `create_task`. The default spawner of
 /// [`JoinSet::new`](crate::JoinSet::new) and [`TaskGroup::new`](crate::TaskGroup::new).
 ///
-/// Spawning panics outside an executor, saying so. Task names given through
-/// [`Spawn::spawn_with`] are not kept yet: `weave_executor` exposes no named spawn on the
-/// current executor.
+/// Spawning panics outside an executor, saying so. Names given through
+/// [`Spawn::spawn_with`] are kept.
 ///
 /// ```
 /// use weave_combinators::CurrentRuntime;
@@ -26,11 +25,11 @@ pub struct CurrentRuntime;
 
 impl Spawn for CurrentRuntime {
     #[track_caller]
-    fn spawn_with<F>(&self, future: F, _builder: Builder) -> JoinHandle<F::Output>
+    fn spawn_with<F>(&self, future: F, builder: Builder) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        weave_executor::spawn(future)
+        weave_executor::spawn_with(future, builder)
     }
 }

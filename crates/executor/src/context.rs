@@ -84,7 +84,29 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let builder = Builder::new();
+    spawn_with(future, Builder::new())
+}
+
+/// Like [`spawn`], with the task's name (and spawn location) from `builder`.
+///
+/// ```
+/// use weave_core::task::Builder;
+/// use weave_executor::LocalExecutor;
+///
+/// let ex = LocalExecutor::new();
+/// let task = ex.block_on(async {
+///     weave_executor::spawn_with(std::future::pending::<()>(), Builder::new().name("idle"))
+/// });
+/// ex.block_on(weave_core::task::yield_now());
+/// assert_eq!(ex.handle().dump()[0].name.as_deref(), Some("idle"));
+/// # drop(task);
+/// ```
+#[track_caller]
+pub fn spawn_with<F>(future: F, builder: Builder) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
     let spawned = CURRENT.with(|c| match &*c.borrow() {
         Some(Current::Pool(pool)) => Ok(pool.spawn_with(future, builder)),
         Some(Current::Local(local)) => Ok(local.spawn_with(future, builder)),

@@ -36,6 +36,6 @@ mod local;
 mod pool;
 
 pub use block_on::{block_on, block_on_with};
-pub use context::{spawn, EnterGuard};
+pub use context::{spawn, spawn_with, EnterGuard};
 pub use local::{spawn_local, LocalExecutor, LocalHandle};
 pub use pool::{ThreadPool, ThreadPoolBuilder, ThreadPoolHandle};
