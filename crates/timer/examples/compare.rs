@@ -1,4 +1,5 @@
-//! Weave's timer beside tokio's on the workloads, on one thread and on two:
+//! Weave's timer beside tokio's (one thread and two) and smol's (one thread) on the issue's
+//! workloads:
 //! `cargo run --release -p weave-timer --example compare`.
 //!
 //! - timers: 100_000 tasks each sleeping a seeded random 1–50 ms; total time and overshoot
@@ -134,6 +135,48 @@ async fn timeouts_tokio(n: u64) -> Duration {
     start.elapsed() / n as u32
 }
 
+async fn sleeps_smol(ex: &smol::LocalExecutor<'_>, n: u64) -> (Duration, Duration) {
+    let start = Instant::now();
+    let handles: Vec<_> = durations(n)
+        .into_iter()
+        .map(|d| {
+            ex.spawn(async move {
+                smol::Timer::after(d).await;
+                Instant::now()
+            })
+        })
+        .collect();
+    let mut last = start;
+    for h in handles {
+        last = last.max(h.await);
+    }
+    (
+        start.elapsed(),
+        last.duration_since(start)
+            .saturating_sub(Duration::from_millis(50)),
+    )
+}
+
+async fn timeouts_smol(n: u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..n {
+        // smol has no `timeout`; this is what `async_io::Timer` users write.
+        let r = smol::future::or(
+            async {
+                YieldOnce(false).await;
+                Ok(())
+            },
+            async {
+                smol::Timer::after(Duration::from_secs(1)).await;
+                Err(())
+            },
+        )
+        .await;
+        r.unwrap();
+    }
+    start.elapsed() / n as u32
+}
+
 fn main() {
     let n_sleeps = size("N_SLEEPS", 100_000);
     let n_timeouts = size("N_TIMEOUTS", 1_000_000);
@@ -157,6 +200,12 @@ fn main() {
         let (total, over) = rt.block_on(sleeps_tokio(n_sleeps));
         let per = rt.block_on(timeouts_tokio(n_timeouts));
         row("tokio current_thread", total, over, per);
+    }
+    {
+        let ex = smol::LocalExecutor::new();
+        let (total, over) = smol::block_on(ex.run(sleeps_smol(&ex, n_sleeps)));
+        let per = smol::block_on(ex.run(timeouts_smol(n_timeouts)));
+        row("smol LocalExecutor", total, over, per);
     }
     {
         let driver = TimerDriver::new(ThreadParker::new());

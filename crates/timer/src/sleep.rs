@@ -7,7 +7,7 @@ use std::ptr::NonNull;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
-use weave_core::loom::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
+use weave_core::loom::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed};
 
 use crate::entry::{Entry, FIRED, MAX_TICK, UNREGISTERED};
 use crate::handle::Handle;
@@ -18,7 +18,10 @@ use crate::Instant;
 ///
 /// Resolution is 1 ms: the sleep ends at the first driver turn at or after the deadline
 /// (never before it), usually within a millisecond of it on an idle executor. A zero
-/// duration is ready at its first poll. `Duration::MAX` and other deadlines past what
+/// duration, or a deadline that has passed, is ready at its first poll (on the system clock,
+/// if the driver has not run for over 64 ms, a deadline passed since its last turn may
+/// instead complete at its next turn: registration reads the system clock only near the
+/// driver's last turn). `Duration::MAX` and other deadlines past what
 /// `Instant` can hold become "about 30 years from now" (the wheel itself files deadlines up
 /// to ~146 million years away), never a panic or an overflow.
 ///
@@ -160,19 +163,17 @@ impl Sleep {
                 return;
             }
         }
-        let entry = NonNull::from(&this.entry);
-        if deadline.into_std() <= timers.clock().now() {
-            // SAFETY: registered at this shard of these timers; alive (we own it).
-            unsafe { timers.deregister(entry, registration.shard) };
-            this.entry.state.store(FIRED, Release);
-            if let Some(waker) = this.entry.waker.take() {
-                waker.wake();
-            }
-            return;
-        }
+        // Earlier, or already fired: re-file under the lock (completing at once, with a
+        // wake-up, if the new deadline has passed).
         // SAFETY: registered at this shard of these timers; the `Sleep` is pinned and
         // deregisters in `Drop`.
-        unsafe { timers.reregister(entry, tick, registration.shard) };
+        unsafe {
+            timers.reregister(
+                NonNull::from(&this.entry),
+                deadline.into_std(),
+                registration.shard,
+            )
+        };
     }
 
     /// `poll` without the cooperative budget (for [`Timeout`](crate::Timeout), whose inner
@@ -206,16 +207,12 @@ impl Sleep {
         if timers.is_shutdown() {
             panic!("{SHUT_DOWN}");
         }
-        if self.deadline.into_std() <= timers.clock().now() {
-            self.entry.state.store(FIRED, Relaxed);
-            return Poll::Ready(());
-        }
-        let tick = timers.deadline_tick(self.deadline.into_std());
         let shard = handle.shard_for_this_thread();
         self.entry.waker.register(cx.waker());
+        let deadline = self.deadline.into_std();
         // SAFETY: the `Sleep` is pinned, so the entry stays put, and `Drop` deregisters it
         // from this shard before the memory goes away.
-        match unsafe { timers.register(NonNull::from(&self.entry), tick, shard) } {
+        match unsafe { timers.register(NonNull::from(&self.entry), deadline, shard) } {
             Registered::Due => Poll::Ready(()),
             Registered::Waiting => {
                 self.registration = Some(Registration { handle, shard });

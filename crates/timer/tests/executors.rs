@@ -118,3 +118,13 @@ fn polling_a_sleep_after_its_driver_is_gone_panics_naming_the_mistake() {
 fn handle_current_outside_a_runtime_panics_naming_the_mistake() {
     let _ = weave_timer::Handle::current();
 }
+
+#[test]
+fn timer_types_can_move_between_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<weave_timer::Sleep>();
+    send_sync::<weave_timer::Timeout<std::future::Ready<u8>>>();
+    send_sync::<weave_timer::Interval>();
+    send_sync::<weave_timer::Handle>();
+    send_sync::<TimerDriver<ThreadParker>>();
+}
