@@ -40,11 +40,11 @@ use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use weave_core::loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use weave_core::loom::sync::{Arc, Mutex};
 use weave_timer::{Instant, Sleep};
 
 /// A handle to a cancel scope: clone it to cancel the scope or move its deadline from
@@ -107,7 +107,7 @@ impl fmt::Display for Cancelled {
 
 impl std::error::Error for Cancelled {}
 
-thread_local! {
+weave_core::loom::thread_local! {
     /// The scopes whose bodies are being polled on this thread, innermost last: a shield
     /// polled now is inside all of them.
     static ACTIVE: RefCell<Vec<Arc<ScopeState>>> = const { RefCell::new(Vec::new()) };
@@ -409,4 +409,73 @@ fn finish<T>(scope: &CancelScope, output: Option<T>) -> Result<T, Cancelled> {
             .deadline()
             .is_some_and(|deadline| Instant::now() >= deadline),
     })
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use weave_core::loom::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    use weave_core::loom::sync::Arc;
+    use weave_core::loom::thread;
+
+    use super::{shield, CancelScope};
+
+    /// Pending once (waking itself), then ready: a shielded section with one suspension.
+    struct YieldOnce(bool);
+
+    impl Future for YieldOnce {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.0 {
+                return Poll::Ready(());
+            }
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    #[test]
+    fn loom_cancel_from_another_thread_always_ends_the_scope() {
+        loom::model(|| {
+            let scope = CancelScope::new();
+            let remote = scope.clone();
+            let canceller = thread::spawn(move || remote.cancel());
+            // A lost wake would leave this blocked forever: loom reports the deadlock.
+            let out = loom::future::block_on(scope.run(std::future::pending::<()>()));
+            canceller.join().unwrap();
+            assert_eq!(out, None);
+        });
+    }
+
+    #[test]
+    fn loom_cancel_racing_a_shield_waits_for_the_shield() {
+        loom::model(|| {
+            let scope = CancelScope::new();
+            let remote = scope.clone();
+            let started = Arc::new(AtomicBool::new(false));
+            let finished = Arc::new(AtomicBool::new(false));
+            let (s, f) = (started.clone(), finished.clone());
+            let canceller = thread::spawn(move || remote.cancel());
+            let out = loom::future::block_on(scope.run(async move {
+                shield(async move {
+                    s.store(true, SeqCst);
+                    YieldOnce(false).await; // the cancel may land here
+                    f.store(true, SeqCst);
+                })
+                .await;
+                std::future::pending::<()>().await
+            }));
+            canceller.join().unwrap();
+            assert_eq!(out, None);
+            // The cancel may come before the body starts; once the shield has started,
+            // the scope must let it finish before dropping the body.
+            if started.load(SeqCst) {
+                assert!(finished.load(SeqCst), "a shielded section was cut in half");
+            }
+        });
+    }
 }
