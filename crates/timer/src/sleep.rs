@@ -30,6 +30,7 @@ use crate::Instant;
 /// costs a clock read and nothing else.
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::time::Duration;
 /// use weave_timer::{sleep, Instant};
 ///
@@ -46,6 +47,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// Waits until `deadline` (ready at once if it has passed).
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::time::Duration;
 /// use weave_timer::{sleep_until, Instant};
 ///
@@ -68,6 +70,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// so a loop of elapsed sleeps still lets other tasks run.
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::pin::pin;
 /// use std::time::Duration;
 /// use weave_timer::{sleep, Instant};
@@ -127,6 +130,7 @@ impl Sleep {
     /// slot comes due.
     ///
     /// ```
+    /// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
     /// use std::pin::pin;
     /// use std::time::Duration;
     /// use weave_timer::{sleep, Instant};
