@@ -267,3 +267,41 @@ impl fmt::Debug for Sleep {
             .finish()
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use std::task::Waker;
+
+    use weave_core::{ManualClock, ThreadParker};
+
+    use super::*;
+    use crate::timers::NO_DEADLINE;
+    use crate::TimerDriver;
+
+    #[test]
+    fn only_a_pending_first_poll_touches_the_wheel() {
+        let clock = ManualClock::new();
+        let driver = TimerDriver::with_clock(ThreadParker::new(), clock);
+        let handle = driver.handle();
+        let _timer = handle.enter();
+        let mut cx = Context::from_waker(Waker::noop());
+
+        // Created and dropped unpolled: nothing filed.
+        for _ in 0..10 {
+            drop(sleep(Duration::from_secs(1)));
+        }
+        assert_eq!(handle.timers.next_tick(), NO_DEADLINE);
+
+        // Due at its first poll: completes without being filed.
+        let mut due = Box::pin(sleep(Duration::ZERO));
+        assert!(due.as_mut().poll(&mut cx).is_ready());
+        assert!(due.registration.is_none());
+        assert_eq!(handle.timers.next_tick(), NO_DEADLINE);
+
+        // Pending: filed in this thread's shard.
+        let mut pending = Box::pin(sleep(Duration::from_secs(1)));
+        assert!(pending.as_mut().poll(&mut cx).is_pending());
+        assert!(pending.registration.is_some());
+        assert_eq!(handle.timers.next_tick(), 1_000);
+    }
+}
