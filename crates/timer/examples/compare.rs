@@ -7,7 +7,7 @@
 //! - timeout_cancel: 1_000_000 `timeout(1 s, f)` where `f` is pending at its first poll
 //!   and ready at the second (so each timeout registers a timer and cancels it).
 //!
-//! Set `N_SLEEPS` / `N_TIMEOUTS` to change the sizes.
+//! Set `N_SLEEPS` / `N_TIMEOUTS` to change the sizes, `SHARDS` the pool's wheel shards.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -208,7 +208,15 @@ fn main() {
         row("smol LocalExecutor", total, over, per);
     }
     {
-        let driver = TimerDriver::new(ThreadParker::new());
+        // `SHARDS` overrides the wheel shard count (default: one per CPU, at most 8).
+        let driver = match std::env::var("SHARDS").ok().and_then(|v| v.parse().ok()) {
+            Some(shards) => TimerDriver::with_clock_and_shards(
+                ThreadParker::new(),
+                weave_core::SystemClock,
+                shards,
+            ),
+            None => TimerDriver::new(ThreadParker::new()),
+        };
         let handle = driver.handle();
         let pool = ThreadPool::with_driver(2, driver);
         let h = handle.clone();

@@ -18,6 +18,7 @@ const LATE_THRESHOLD: Duration = Duration::from_millis(5);
 /// Panics if `period` is zero.
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::time::Duration;
 /// use weave_timer::{interval, Instant};
 ///
@@ -40,6 +41,7 @@ pub fn interval(period: Duration) -> Interval {
 /// Panics if `period` is zero.
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::time::Duration;
 /// use weave_timer::{interval_at, Instant};
 ///
@@ -112,6 +114,7 @@ impl MissedTickBehavior {
 /// [`Stream`](futures_core::Stream) of the instants at which each tick was due.
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::time::Duration;
 /// use futures::StreamExt;
 ///
@@ -138,6 +141,7 @@ impl Interval {
     /// Polls for the next tick; returns the instant it was due at.
     ///
     /// ```
+    /// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
     /// use std::future::poll_fn;
     /// use std::time::Duration;
     ///

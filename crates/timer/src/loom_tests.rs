@@ -63,6 +63,34 @@ fn loom_cancel_racing_fire() {
     });
 }
 
+/// The owner sees the timer fired (without any lock) and drops it at once, while the driver
+/// may still be taking the waker out of the entry: `Drop` must wait for the driver (it takes
+/// the shard lock even when fired). A `Drop` that skipped the lock once fired would free the
+/// entry under the driver's feet; loom sees that as an unsynchronised access to the waker slot.
+#[test]
+fn loom_drop_right_after_fired_waits_for_the_driver() {
+    loom::model(|| {
+        let clock = ManualClock::new();
+        clock.set_auto_advance(false);
+        let mut driver = driver(&clock);
+        let _timer = driver.handle().enter();
+        let (waker, _wakes) = counting_waker();
+        let mut nap = Box::pin(sleep(Duration::from_millis(1)));
+        assert!(poll(&mut nap, &waker).is_pending());
+        clock.advance(Duration::from_millis(2));
+
+        let firing = thread::spawn(move || {
+            driver.park_timeout(Duration::ZERO);
+            driver
+        });
+        while !nap.is_elapsed() {
+            thread::yield_now();
+        }
+        drop(nap);
+        drop(firing.join().unwrap());
+    });
+}
+
 /// `reset` to a later deadline racing the driver firing the old one: whichever wins, the
 /// sleep is not complete afterwards (it never completes early), and it does complete, with
 /// a wake-up, once the new deadline passes.

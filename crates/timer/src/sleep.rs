@@ -30,6 +30,7 @@ use crate::Instant;
 /// costs a clock read and nothing else.
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::time::Duration;
 /// use weave_timer::{sleep, Instant};
 ///
@@ -46,6 +47,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// Waits until `deadline` (ready at once if it has passed).
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::time::Duration;
 /// use weave_timer::{sleep_until, Instant};
 ///
@@ -68,6 +70,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// so a loop of elapsed sleeps still lets other tasks run.
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::pin::pin;
 /// use std::time::Duration;
 /// use weave_timer::{sleep, Instant};
@@ -127,6 +130,7 @@ impl Sleep {
     /// slot comes due.
     ///
     /// ```
+    /// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
     /// use std::pin::pin;
     /// use std::time::Duration;
     /// use weave_timer::{sleep, Instant};
@@ -261,5 +265,43 @@ impl fmt::Debug for Sleep {
             .field("deadline", &self.deadline)
             .field("elapsed", &self.is_elapsed())
             .finish()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use std::task::Waker;
+
+    use weave_core::{ManualClock, ThreadParker};
+
+    use super::*;
+    use crate::timers::NO_DEADLINE;
+    use crate::TimerDriver;
+
+    #[test]
+    fn only_a_pending_first_poll_touches_the_wheel() {
+        let clock = ManualClock::new();
+        let driver = TimerDriver::with_clock(ThreadParker::new(), clock);
+        let handle = driver.handle();
+        let _timer = handle.enter();
+        let mut cx = Context::from_waker(Waker::noop());
+
+        // Created and dropped unpolled: nothing filed.
+        for _ in 0..10 {
+            drop(sleep(Duration::from_secs(1)));
+        }
+        assert_eq!(handle.timers.next_tick(), NO_DEADLINE);
+
+        // Due at its first poll: completes without being filed.
+        let mut due = Box::pin(sleep(Duration::ZERO));
+        assert!(due.as_mut().poll(&mut cx).is_ready());
+        assert!(due.registration.is_none());
+        assert_eq!(handle.timers.next_tick(), NO_DEADLINE);
+
+        // Pending: filed in this thread's shard.
+        let mut pending = Box::pin(sleep(Duration::from_secs(1)));
+        assert!(pending.as_mut().poll(&mut cx).is_pending());
+        assert!(pending.registration.is_some());
+        assert_eq!(handle.timers.next_tick(), 1_000);
     }
 }

@@ -18,6 +18,7 @@ use crate::{sleep, sleep_until, Instant, Sleep};
 /// the future is dropped with the `Timeout` (right after `.await` returns the error).
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::time::Duration;
 /// use weave_timer::{sleep, timeout};
 ///
@@ -37,6 +38,7 @@ pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoF
 /// Runs `future`, giving up at `deadline` with [`Elapsed`].
 ///
 /// ```
+/// # if cfg!(miri) { return; } // miri: the standalone timer thread outlives main
 /// use std::time::Duration;
 /// use weave_timer::{timeout_at, Instant};
 ///

@@ -225,6 +225,8 @@ impl Timers {
         let mut woken = 0;
         for shard in self.shards.iter() {
             let mut wheel = shard.wheel.lock().unwrap();
+            // Never behind the wheel (a clock that stepped back must not un-fire anything).
+            let now = now.max(wheel.elapsed());
             // SAFETY: we hold the lock; the wheel's entries are alive (owners deregister
             // under this lock before freeing them).
             unsafe { wheel.advance(now) };
