@@ -97,3 +97,23 @@ fn the_stack_under_a_thread_pool() {
     let _reactor = reactor.enter();
     assert_eq!(pool.block_on(workload(pool.handle())), 20);
 }
+
+#[test]
+fn a_main_future_that_keeps_yielding_still_lets_timers_fire() {
+    // Only the main future is busy (no task is runnable while it yields), so the executor
+    // must poll its driver between those polls or the timer never fires.
+    let driver = TimerDriver::new(ThreadParker::new());
+    let _timer = driver.handle().enter();
+    let executor = LocalExecutor::with_park(driver);
+    let fired = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = fired.clone();
+    executor.spawn(async move {
+        sleep(Duration::from_millis(2)).await;
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    executor.block_on(async {
+        while !fired.load(std::sync::atomic::Ordering::SeqCst) {
+            weave_core::task::yield_now().await;
+        }
+    });
+}

@@ -295,11 +295,16 @@ impl LocalInner {
         let waker = Waker::from(main.clone());
         let mut cx = Context::from_waker(&waker);
         let mut future = pin!(future);
+        // Polls (of the main future or of tasks) since the driver last saw its events: a
+        // busy executor must still let timers and I/O in, even if only the main future is
+        // busy (a `loop { yield_now().await }` waiting for a timer task).
+        let mut since_driver = 0;
         loop {
             if main.woken.swap(false, AcqRel) {
                 if let Poll::Ready(output) = budget::with_budget(|| future.as_mut().poll(&mut cx)) {
                     return output;
                 }
+                since_driver += 1;
             }
             let mut ran = 0;
             while ran < BATCH {
@@ -307,19 +312,19 @@ impl LocalInner {
                 task.run();
                 ran += 1;
             }
-            if ran > 0 {
-                // Busy: let the driver see its events without sleeping.
-                if ran == BATCH {
+            since_driver += ran;
+            if ran > 0 || main.woken.load(Acquire) {
+                // Busy: let the driver see its events without sleeping, now and then.
+                if since_driver >= BATCH {
                     self.park.borrow_mut().park_timeout(Duration::ZERO);
+                    since_driver = 0;
                 }
-                continue;
-            }
-            if main.woken.load(Acquire) {
                 continue;
             }
             // Idle. Wakes from other threads unpark us after queueing, so a wake racing
             // this check makes `park` return at once.
             self.park.borrow_mut().park();
+            since_driver = 0;
         }
     }
 }
