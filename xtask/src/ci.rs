@@ -24,6 +24,19 @@ pub(crate) fn steps(root: &Path) -> Vec<Step> {
                 "warnings",
             ],
         ),
+        // Built first so `crates/weave/tests/examples.rs` can run them (the test step's
+        // target filter does not build examples).
+        Step::cargo(
+            "examples",
+            &[
+                "build",
+                "--workspace",
+                "--exclude",
+                "weave-bench",
+                "--examples",
+                "-j2",
+            ],
+        ),
         Step::cargo(
             "test",
             &[

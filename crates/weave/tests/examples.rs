@@ -21,7 +21,7 @@ fn run(name: &str, args: &[&str]) -> String {
     let path = example(name);
     let output = Command::new(&path).args(args).output().unwrap_or_else(|e| {
         panic!(
-            "cannot run {}: {e} (built by `cargo test`?)",
+            "cannot run {}: {e} (examples are built by a plain `cargo test` or `cargo build --examples`; `cargo xtask ci` does the latter)",
             path.display()
         )
     });

@@ -1,5 +1,5 @@
 //! The smallest Weave program: tasks on a work-stealing pool, awaited in order
-//! (asyncio's `gather`). Run with `cargo run --release -p weave-executor --example hello`.
+//! (asyncio's `gather`). Run with `cargo run --release -p weave-executor --example executor_gather`.
 
 use std::time::Instant;
 

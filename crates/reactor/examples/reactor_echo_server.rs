@@ -1,7 +1,7 @@
 //! An echo server: every connection gets its bytes back until it closes.
 //!
 //! ```sh
-//! cargo run -p weave-reactor --example echo_server -- 127.0.0.1:7878
+//! cargo run -p weave-reactor --example reactor_echo_server -- 127.0.0.1:7878
 //! # in another shell: nc 127.0.0.1 7878
 //! ```
 //!
