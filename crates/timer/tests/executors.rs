@@ -61,6 +61,10 @@ fn thread_pool_with_a_timer_driver() {
 /// The driver sleeps with no deadline; a timer registered from another thread must wake it
 /// (otherwise nothing fires it and the registrar times out).
 #[test]
+// Under miri the 10 ms sleep can elapse before its first poll (everything runs ~1000×
+// slower), so the test's premise fails; the race itself is checked by the loom model
+// `loom_registration_wakes_a_parked_driver`.
+#[cfg_attr(miri, ignore = "wall-clock premise; covered by a loom model")]
 fn a_timer_registered_from_another_thread_wakes_the_parked_driver() {
     let driver = TimerDriver::new(ThreadParker::new());
     let handle = driver.handle();
