@@ -23,6 +23,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod primitives;
 pub mod report;
 pub mod runtimes;
 pub mod suite;
