@@ -23,7 +23,9 @@
 
 #![forbid(unsafe_code)]
 
+pub mod http;
 pub mod primitives;
+pub mod python;
 pub mod report;
 pub mod runtimes;
 pub mod suite;

@@ -7,6 +7,7 @@
 
 mod machine;
 pub mod markdown;
+pub mod sections;
 pub mod svg;
 
 use std::time::Duration;
