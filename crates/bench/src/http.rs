@@ -103,7 +103,9 @@ impl Drop for Running {
 
 /// The one handler: `200 Hello, World!`.
 async fn hello(_: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    Ok(Response::new(Full::new(Bytes::from_static(b"Hello, World!"))))
+    Ok(Response::new(Full::new(Bytes::from_static(
+        b"Hello, World!",
+    ))))
 }
 
 fn weave_server(
@@ -121,7 +123,9 @@ fn weave_server(
         let listener = weave::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        address.send(listener.local_addr().expect("local_addr")).ok();
+        address
+            .send(listener.local_addr().expect("local_addr"))
+            .ok();
         drop(weave::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
@@ -161,7 +165,9 @@ fn tokio_server(
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        address.send(listener.local_addr().expect("local_addr")).ok();
+        address
+            .send(listener.local_addr().expect("local_addr"))
+            .ok();
         tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {

@@ -28,7 +28,12 @@ const IDLE_RUNS: usize = 3;
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let scale = Scale::from_env();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["--idle", name, tasks] => {
             let kind = RuntimeKind::from_name(name).expect("unknown runtime");
             let tasks = tasks.parse().expect("TASKS is a number");
@@ -38,7 +43,9 @@ fn main() -> std::io::Result<()> {
         ["--http"] => return http_section(scale),
         ["--python", interpreter] => return python_section(scale, Path::new(interpreter)),
         [] => {}
-        other => panic!("usage: report [--idle RUNTIME TASKS | --http | --python PYTHON], not {other:?}"),
+        other => {
+            panic!("usage: report [--idle RUNTIME TASKS | --http | --python PYTHON], not {other:?}")
+        }
     }
 
     let rounds = report::rounds(scale);
@@ -78,7 +85,13 @@ fn main() -> std::io::Result<()> {
     }
 
     let idle = match &only {
-        Some(only) if !only.iter().any(|word| "idle_memory".contains(word.as_str())) => None,
+        Some(only)
+            if !only
+                .iter()
+                .any(|word| "idle_memory".contains(word.as_str())) =>
+        {
+            None
+        }
         _ => Some(idle_memory(scale.size(IDLE_TASKS))?),
     };
 

@@ -72,8 +72,7 @@ pub trait Primitives: 'static {
     /// Sends `value`, waiting for room; panics if the receiver is gone.
     fn send(sender: &Self::BoundedSender, value: u64) -> impl Future<Output = ()> + Send + '_;
     /// Receives the next message, or `None` once every sender is gone.
-    fn recv(receiver: &mut Self::BoundedReceiver)
-        -> impl Future<Output = Option<u64>> + Send + '_;
+    fn recv(receiver: &mut Self::BoundedReceiver) -> impl Future<Output = Option<u64>> + Send + '_;
 
     /// An unbounded channel.
     fn unbounded() -> (Self::UnboundedSender, Self::UnboundedReceiver);

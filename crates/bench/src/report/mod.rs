@@ -142,9 +142,17 @@ impl IdleResult {
     /// Weave's bytes over the smaller peer's, of the same threading (target ≤ 0.75).
     pub fn ratio(&self, multi_thread: bool) -> f64 {
         let [weave, tokio, smol] = if multi_thread {
-            [RuntimeKind::WeaveMt, RuntimeKind::TokioMt, RuntimeKind::SmolMt]
+            [
+                RuntimeKind::WeaveMt,
+                RuntimeKind::TokioMt,
+                RuntimeKind::SmolMt,
+            ]
         } else {
-            [RuntimeKind::WeaveCt, RuntimeKind::TokioCt, RuntimeKind::SmolCt]
+            [
+                RuntimeKind::WeaveCt,
+                RuntimeKind::TokioCt,
+                RuntimeKind::SmolCt,
+            ]
         }
         .map(|kind| self.bytes(kind));
         weave / tokio.min(smol)

@@ -82,7 +82,10 @@ impl<const PRODUCERS: usize, const BOUNDED: bool> Workload for Mpsc<PRODUCERS, B
                 }
                 drop(sender);
                 let mut received = 0;
-                while <R::Primitives>::recv_unbounded(&mut receiver).await.is_some() {
+                while <R::Primitives>::recv_unbounded(&mut receiver)
+                    .await
+                    .is_some()
+                {
                     received += 1;
                 }
                 received

@@ -82,7 +82,6 @@ impl<const CONNECTIONS: usize, const SIZE: usize> Workload for TcpEcho<CONNECTIO
     }
 
     fn run_limit(&self, two_threads: bool) -> Option<Duration> {
-        Self::HAS_MIO_LOOP
-            .then(|| mio_loop::run(CONNECTIONS, self.round_trips, SIZE, two_threads))
+        Self::HAS_MIO_LOOP.then(|| mio_loop::run(CONNECTIONS, self.round_trips, SIZE, two_threads))
     }
 }

@@ -137,7 +137,13 @@ fn drive(poll: &mut Poll, conns: &mut [Conn], side: Side, size: usize) {
 /// Drains a readable socket: a server echoes what it reads; a client counts whole replies and
 /// sends the next message. Returns 1 if this connection just finished (EOF, or a client's
 /// last reply), else 0.
-fn on_readable(conn: &mut Conn, side: Side, size: usize, message: &[u8], buffer: &mut [u8]) -> usize {
+fn on_readable(
+    conn: &mut Conn,
+    side: Side,
+    size: usize,
+    message: &[u8],
+    buffer: &mut [u8],
+) -> usize {
     if side == Side::Client && conn.left == 0 {
         return 0;
     }
