@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{IdleResult, Machine, WorkloadResult, IDLE_TARGET_RATIO, TARGET_RATIO};
+use super::{findings, IdleResult, Machine, WorkloadResult, IDLE_TARGET_RATIO, TARGET_RATIO};
 use crate::suite::RuntimeKind;
 use crate::workloads::{Limit, Scale};
 
@@ -49,7 +49,10 @@ fn header(out: &mut String, machine: &Machine, rounds: usize, scale: Scale) {
          | date | {} |\n\
          | toolchain | {} |\n\
          | peers | {} |\n\
-         | scale | {scale} |\n\n",
+         | scale | {scale} |\n\n\
+         Regenerate with `cargo xtask bench` (criterion, then this page and the chart from \
+         scratch); `cargo xtask bench --quick` is the CI smoke run; `cargo xtask bench --http` \
+         and `cargo xtask bench --python` rewrite the HTTP and Python sections at the end.\n\n",
         machine.cpus, machine.cpu_model, machine.date, machine.rustc, machine.peers,
     );
 }
@@ -197,6 +200,9 @@ fn workload(out: &mut String, result: &WorkloadResult) {
         ratio(result.ratio(true)),
         ratio(result.ratio(false)),
     );
+    if let Some(finding) = findings::finding(entry.name) {
+        let _ = write!(out, "**Finding.** {finding}\n\n");
+    }
 }
 
 /// A ratio to two decimals, ticked when it meets the target.

@@ -6,6 +6,7 @@
 //! ran on ([`Machine`]).
 
 mod machine;
+mod findings;
 pub mod markdown;
 pub mod sections;
 pub mod svg;

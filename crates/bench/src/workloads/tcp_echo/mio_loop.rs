@@ -7,6 +7,8 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -41,15 +43,19 @@ pub(super) fn run(
     if two_threads {
         let mut server_poll = Poll::new().expect("mio poll");
         register(&server_poll, &mut servers, 0);
+        let done = Arc::new(AtomicBool::new(false));
+        let server_done = done.clone();
         let server = thread::spawn(move || {
-            drive(&mut server_poll, &mut servers, Side::Server, size);
+            drive(&mut server_poll, &mut servers, Side::Server, size, &server_done);
         });
         let mut poll = Poll::new().expect("mio poll");
         register(&poll, &mut clients, 0);
         let start = Instant::now();
-        drive(&mut poll, &mut clients, Side::Client, size);
+        drive(&mut poll, &mut clients, Side::Client, size, &done);
         let elapsed = start.elapsed();
-        drop(clients); // EOF ends the server's loop
+        // The server stops on the flag (it polls with a timeout), not on EOF, which its
+        // short-read shortcut may not see.
+        done.store(true, Ordering::Relaxed);
         server.join().expect("the mio server thread panicked");
         elapsed
     } else {
@@ -66,7 +72,9 @@ pub(super) fn run(
         }
         let mut active = n;
         while active > 0 {
-            poll.poll(&mut events, None).expect("mio poll");
+            if !wait(&mut poll, &mut events, None) {
+                continue;
+            }
             for event in events.iter() {
                 let token = event.token().0;
                 let (conn, side) = if token < n {
@@ -114,8 +122,17 @@ fn register(poll: &Poll, conns: &mut [Conn], first: usize) {
     }
 }
 
-/// One side's loop, until every client is done (clients) or every socket hit EOF (server).
-fn drive(poll: &mut Poll, conns: &mut [Conn], side: Side, size: usize) {
+/// Waits for events; `false` if interrupted by a signal or timed out (nothing to do).
+fn wait(poll: &mut Poll, events: &mut Events, timeout: Option<Duration>) -> bool {
+    match poll.poll(events, timeout) {
+        Ok(()) => !events.is_empty(),
+        Err(error) if error.kind() == io::ErrorKind::Interrupted => false,
+        Err(error) => panic!("mio poll: {error}"),
+    }
+}
+
+/// One side's loop, until every client is done (clients) or `done` is set (server).
+fn drive(poll: &mut Poll, conns: &mut [Conn], side: Side, size: usize, done: &AtomicBool) {
     let message = vec![7u8; size];
     let mut buffer = vec![0u8; 64 * 1024];
     if side == Side::Client {
@@ -125,11 +142,15 @@ fn drive(poll: &mut Poll, conns: &mut [Conn], side: Side, size: usize) {
     }
     let mut events = Events::with_capacity(1024);
     let mut active = conns.len();
-    while active > 0 {
-        poll.poll(&mut events, None).expect("mio poll");
+    let timeout = (side == Side::Server).then(|| Duration::from_millis(20));
+    while active > 0 && !done.load(Ordering::Relaxed) {
+        if !wait(poll, &mut events, timeout) {
+            continue;
+        }
         for event in events.iter() {
             let conn = &mut conns[event.token().0];
-            active -= on_readable(conn, side, size, &message, &mut buffer);
+            let finished = on_readable(conn, side, size, &message, &mut buffer);
+            active = active.saturating_sub(finished);
         }
     }
 }
