@@ -5,8 +5,8 @@
 //! [`WorkloadResult::ratio`]) and renders them ([`markdown`], [`svg`]) with the machine they
 //! ran on ([`Machine`]).
 
-mod machine;
 mod findings;
+mod machine;
 pub mod markdown;
 pub mod sections;
 pub mod svg;

@@ -46,7 +46,13 @@ pub(super) fn run(
         let done = Arc::new(AtomicBool::new(false));
         let server_done = done.clone();
         let server = thread::spawn(move || {
-            drive(&mut server_poll, &mut servers, Side::Server, size, &server_done);
+            drive(
+                &mut server_poll,
+                &mut servers,
+                Side::Server,
+                size,
+                &server_done,
+            );
         });
         let mut poll = Poll::new().expect("mio poll");
         register(&poll, &mut clients, 0);

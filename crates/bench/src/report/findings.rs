@@ -1,0 +1,87 @@
+//! What limits Weave where a target is missed: written from profiles of the report's own
+//! workloads (perf record, and the report at other sizes), printed under each table.
+//!
+//! These are findings about the code, not about one run's numbers; revisit them when the
+//! figures above them change.
+
+/// The finding for workload `name`, if one has been written.
+pub(super) fn finding(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "join_set" => {
+            "Quadratic in the number of tasks: ~330 ns/task at 1,000 tasks (quick run), \
+             13–37 µs/task at 100,000. `JoinSet` keeps its handles in an `Unordered` built with \
+             `charge_budget = false` (crates/combinators/src/join_set.rs, the `tasks` field), \
+             so `Unordered::poll_next` (crates/combinators/src/unordered.rs, the loop in \
+             `poll_next`) never checks the task's budget itself; but each `JoinHandle::poll` \
+             calls `budget::poll_proceed` (crates/core/src/task/join.rs:91), which, once the \
+             budget is spent, wakes the caller and returns `Pending` \
+             (crates/core/src/budget.rs:146–148). From then on one `join_next` walks every \
+             remaining child: each handle returns `Pending` and re-queues itself through its \
+             `ChildWaker`, so n calls cost O(n²). perf on this workload: \
+             `ChildWaker::wake_by_ref` and `ReadyList::waker_for` take ~55 % of the samples. \
+             Next step (combinators crate): stop the `poll_next` loop as soon as the budget is \
+             spent (check it before taking an index even when the children charge it \
+             themselves), and add a 100k-task `JoinSet` test that counts child polls."
+        }
+        "mutex" => {
+            "smol's `async_lock::Mutex` takes an uncontended lock with one compare-exchange and \
+             no budget (~12 ns). Weave's `Mutex::lock` (crates/sync/src/mutex.rs:79) awaits the \
+             semaphore's `Acquire`, whose `poll` spends a unit of the cooperative budget \
+             *before* trying the compare-exchange (crates/sync/src/semaphore.rs:462), so every \
+             128th lock, free or not, makes the task yield and go round the scheduler; tokio \
+             does the same (its `Mutex` is a batch semaphore with coop). On two workers Weave \
+             ties tokio and both lose to the spin-then-park `async_lock`. Next step (sync \
+             crate): try `try_acquire_raw` first and spend budget only when the lock has to \
+             be waited for."
+        }
+        "semaphore" => {
+            "Same shape as `mutex`: `async_lock::Semaphore` acquires with one compare-exchange \
+             (13 ns), Weave's `Semaphore::acquire` builds a waiter-capable future and spends \
+             the budget (25 ns); Weave is 3.7× faster than tokio. Next step: the same \
+             try-first fast path."
+        }
+        "timeout_cancel" => {
+            "On one thread Weave is behind tokio; on two workers it ties. Each item is one timer insert and remove plus one trip through the \
+             scheduler (the wrapped future is pending once); PERF.md's limit for the timer \
+             part alone is 3.9 ns, so ~95 % of the cost is the executor round trip and the \
+             `Timeout` future around it. Next step: profile `weave_timer::Timeout::poll` \
+             with callgrind at this size."
+        }
+        "join_all_10k" | "join_all_100k" => {
+            "`weave::future::join_all` is at parity with `futures::future::join_all` (~100 ns \
+             per child pending once), not 0.8×. Not profiled at this size; the suspect is the \
+             wake: each `ChildWaker` pushes its index onto a `Mutex<Vec<usize>>` shared queue \
+             (crates/combinators/src/ready.rs:20–25, 57) where `FuturesUnordered` uses a \
+             lock-free intrusive queue. Next step: perf/callgrind of this workload."
+        }
+        "tcp_echo_50x64B" => {
+            "One thread: at the limit (the hand-written mio loop, same run). Two workers: \
+             below the 85 % target of the two-thread mio loop, and behind tokio_mt. Not \
+             profiled yet. Next step: count syscalls per round trip with `strace -c -f` \
+             against the loop's 4, and see where a task woken by the reactor runs (the \
+             polling worker's own queue or the other's)."
+        }
+        "tcp_echo_10x1KiB" => {
+            "Within a few percent of both mio loops (96 % of the two-thread one, 92 % of the \
+             single-thread one against the 95 % target): kernel-bound, as PERF.md expects."
+        }
+        "ping_pong" => {
+            "Not profiled yet. Messages go through `async_channel` on every runtime, so the \
+             difference is the executor's wake path (a task woken by the task running on the \
+             same thread). Weave is 1.1–1.25× tokio. Next step: perf this workload and \
+             compare with tokio's LIFO-slot wake."
+        }
+        "spawn_many_local" => {
+            "On one thread Weave meets the target; on two workers it is 1.4× smol_mt. Not \
+             profiled yet; the suspect is the second worker stealing from the spawning one \
+             while it is still pushing. Next step: perf this workload on weave_mt."
+        }
+        "mpsc_bounded_1p" | "mpsc_bounded_8p" => {
+            "On two workers Weave meets the target (0.3–0.7× the faster peer); on one thread \
+             it is 1.1–1.35× smol's `async_channel` (a lock-free `concurrent-queue`). Not \
+             profiled yet. Next step: callgrind on `weave_sync::mpsc::Sender::send` against \
+             `async_channel`'s on one thread."
+        }
+        _ => return None,
+    })
+}
