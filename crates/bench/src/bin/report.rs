@@ -6,7 +6,9 @@
 //! `report --idle RUNTIME TASKS` is the child: it parks `TASKS` tasks on `RUNTIME` and prints
 //! the resident bytes per task. `report --http` (hyper + wrk) and `report --python PYTHON`
 //! (asyncio and uvloop) each rewrite only their own section of the page. `WEAVE_BENCH_ONLY=name,name` runs only the workloads whose
-//! names contain one of those words (for working on one table; the page then has only those).
+//! names contain one of those words (for working on one table; the page then has only those);
+//! `WEAVE_BENCH_RUNTIMES=weave_mt,tokio_mt` runs only those runtimes (for profiling one; the
+//! others' cells are then NaN), and `WEAVE_BENCH_NO_LIMITS=1` skips the hand-written loops.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -60,8 +62,8 @@ fn main() -> std::io::Result<()> {
             }
         }
         eprint!("{}: round", entry.name);
-        let cases = RuntimeKind::ALL.map(|kind| entry.bind(kind));
-        for case in &cases {
+        let cases = RuntimeKind::ALL.map(|kind| selected(kind).then(|| entry.bind(kind)));
+        for case in cases.iter().flatten() {
             case.run(); // warm-up, not recorded
         }
         let mut result = WorkloadResult::new(entry);
@@ -69,9 +71,12 @@ fn main() -> std::io::Result<()> {
             // Rotate who goes first, so that drift during a round hits every runtime alike.
             for offset in 0..cases.len() {
                 let index = (round + offset) % cases.len();
-                result.record(RuntimeKind::ALL[index], cases[index].run());
+                if let Some(case) = &cases[index] {
+                    result.record(RuntimeKind::ALL[index], case.run());
+                }
             }
-            if entry.limit == Limit::Measured {
+            if entry.limit == Limit::Measured && std::env::var_os("WEAVE_BENCH_NO_LIMITS").is_none()
+            {
                 for two_threads in [round % 2 == 0, round % 2 == 1] {
                     if let Some(elapsed) = entry.run_limit(two_threads) {
                         result.record_limit(two_threads, elapsed);
@@ -133,6 +138,13 @@ fn idle_memory(tasks: usize) -> std::io::Result<IdleResult> {
     Ok(IdleResult {
         tasks,
         bytes_per_task: samples.map(|samples| median(&samples)),
+    })
+}
+
+/// Whether `kind` is among `WEAVE_BENCH_RUNTIMES` (all of them when it is unset).
+fn selected(kind: RuntimeKind) -> bool {
+    std::env::var("WEAVE_BENCH_RUNTIMES").map_or(true, |names| {
+        names.split(',').any(|name| name == kind.name())
     })
 }
 

@@ -56,10 +56,14 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
         }
         "tcp_echo_50x64B" => {
             "One thread: at the limit (the hand-written mio loop, same run). Two workers: \
-             below the 85 % target of the two-thread mio loop, and behind tokio_mt. Not \
-             profiled yet. Next step: count syscalls per round trip with `strace -c -f` \
-             against the loop's 4, and see where a task woken by the reactor runs (the \
-             polling worker's own queue or the other's)."
+             below the 85 % target of the two-thread mio loop. Not the syscalls: strace -c \
+             -f over 2,000 round trips counts the same for weave_mt and tokio_mt, 2 `sendto` \
+             and 3 `recvfrom` per round trip (one says EAGAIN: the client's `read_exact` of \
+             exactly 64 bytes cannot tell that the socket is drained, so the next read probes; \
+             the reactor's short-read shortcut in crates/reactor/src/async_io.rs \
+             `poll_read_stream` already saves the server's). So the gap is scheduling: where \
+             the reactor's wake-ups run and how often the two workers park and wake each \
+             other (see spawn_many_local). Next step: perf sched on weave_mt here."
         }
         "tcp_echo_10x1KiB" => {
             "Within a few percent of both mio loops (96 % of the two-thread one, 92 % of the \
@@ -72,9 +76,16 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              compare with tokio's LIFO-slot wake."
         }
         "spawn_many_local" => {
-            "On one thread Weave meets the target; on two workers it is 1.4× smol_mt. Not \
-             profiled yet; the suspect is the second worker stealing from the spawning one \
-             while it is still pushing. Next step: perf this workload on weave_mt."
+            "On one thread Weave meets the target; on two workers it is behind smol_mt. The \
+             idle worker churns: strace -c -f over 4 runs (400k spawns) counts 10,206 \
+             `epoll_wait` and 6,725 eventfd `write`s for weave_mt (one park/unpark cycle per \
+             ~40–60 spawns: the spawning worker wakes the parked one, which steals a few \
+             tasks, runs dry and parks in the driver again), against 9,852 futex calls and 18 \
+             writes for smol_mt; perf puts ~25 % of weave_mt's samples in the kernel's \
+             context switch (`finish_task_switch`, `_raw_spin_unlock_irq`) and \
+             `Idle::worker_to_notify` on the profile. Next step (executor): let a worker that \
+             runs dry search (spin and steal) a little before parking, and skip the wake when \
+             a worker is already searching, as tokio and Go do."
         }
         "mpsc_bounded_1p" | "mpsc_bounded_8p" => {
             "On two workers Weave meets the target (0.3–0.7× the faster peer); on one thread \
