@@ -30,7 +30,7 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              *before* trying the compare-exchange (crates/sync/src/semaphore.rs:462), so every \
              128th lock, free or not, makes the task yield and go round the scheduler; tokio \
              does the same (its `Mutex` is a batch semaphore with coop). On two workers Weave \
-             ties tokio and both lose to the spin-then-park `async_lock`. Next step (sync \
+             ties or beats tokio and both lose to the spin-then-park `async_lock`. Next step (sync \
              crate): try `try_acquire_raw` first and spend budget only when the lock has to \
              be waited for."
         }
@@ -41,7 +41,8 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              try-first fast path."
         }
         "timeout_cancel" => {
-            "On one thread Weave is behind tokio; on two workers it ties. Each item is one timer insert and remove plus one trip through the \
+            "On one thread Weave is 1.1–1.4× tokio across full runs; on two workers it ties. \
+             Each item is one timer insert and remove plus one trip through the \
              scheduler (the wrapped future is pending once); PERF.md's limit for the timer \
              part alone is 3.9 ns, so ~95 % of the cost is the executor round trip and the \
              `Timeout` future around it. Next step: profile `weave_timer::Timeout::poll` \
@@ -55,8 +56,10 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              lock-free intrusive queue. Next step: perf/callgrind of this workload."
         }
         "tcp_echo_50x64B" => {
-            "One thread: at the limit (the hand-written mio loop, same run). Two workers: \
-             below the 85 % target of the two-thread mio loop. Not the syscalls: strace -c \
+            "Between runs on this shared machine both Weave rows move around the targets (two \
+             full runs: weave_mt at 72 % and 85 % of the two-thread mio loop, weave_ct at 101 % \
+             and 91 % of the single-thread one), with tokio within a few percent of Weave in \
+             the same rounds. Not the syscalls: strace -c \
              -f over 2,000 round trips counts the same for weave_mt and tokio_mt, 2 `sendto` \
              and 3 `recvfrom` per round trip (one says EAGAIN: the client's `read_exact` of \
              exactly 64 bytes cannot tell that the socket is drained, so the next read probes; \
@@ -66,18 +69,19 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              other (see spawn_many_local). Next step: perf sched on weave_mt here."
         }
         "tcp_echo_10x1KiB" => {
-            "Within a few percent of both mio loops (96 % of the two-thread one, 92 % of the \
-             single-thread one against the 95 % target): kernel-bound, as PERF.md expects."
+            "85–96 % of the mio loops across full runs, at parity with tokio: kernel-bound, as \
+             PERF.md expects; the 95 % single-thread target is met in some runs, not in \
+             others."
         }
         "ping_pong" => {
             "Not profiled yet. Messages go through `async_channel` on every runtime, so the \
              difference is the executor's wake path (a task woken by the task running on the \
-             same thread). Weave is 1.1–1.25× tokio. Next step: perf this workload and \
+             same thread). Weave is 0.9–1.25× tokio across full runs. Next step: perf this workload and \
              compare with tokio's LIFO-slot wake."
         }
         "spawn_many_local" => {
-            "On one thread Weave meets the target; on two workers it is behind smol_mt. The \
-             idle worker churns: strace -c -f over 4 runs (400k spawns) counts 10,206 \
+            "On two workers Weave is 1.4–1.5× smol_mt in every full run so far (on one thread \
+             it is within noise of smol, 0.8–1.0×). The idle worker churns: strace -c -f over 4 runs (400k spawns) counts 10,206 \
              `epoll_wait` and 6,725 eventfd `write`s for weave_mt (one park/unpark cycle per \
              ~40–60 spawns: the spawning worker wakes the parked one, which steals a few \
              tasks, runs dry and parks in the driver again), against 9,852 futex calls and 18 \
@@ -88,8 +92,9 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              a worker is already searching, as tokio and Go do."
         }
         "mpsc_bounded_1p" | "mpsc_bounded_8p" => {
-            "On two workers Weave meets the target (0.3–0.7× the faster peer); on one thread \
-             it is 1.1–1.35× smol's `async_channel` (a lock-free `concurrent-queue`). Not \
+            "On two workers Weave meets the target (0.3–0.75× the faster peer); on one thread \
+             it is 0.9–1.35× smol's `async_channel` (a lock-free `concurrent-queue`) across \
+             full runs. Not \
              profiled yet. Next step: callgrind on `weave_sync::mpsc::Sender::send` against \
              `async_channel`'s on one thread."
         }
