@@ -41,7 +41,7 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              try-first fast path."
         }
         "timeout_cancel" => {
-            "On one thread Weave is 1.1–1.4× tokio across full runs; on two workers it ties. \
+            "On one thread Weave is 0.87–1.4× tokio across full runs; on two workers it ties. \
              Each item is one timer insert and remove plus one trip through the \
              scheduler (the wrapped future is pending once); PERF.md's limit for the timer \
              part alone is 3.9 ns, so ~95 % of the cost is the executor round trip and the \
@@ -56,9 +56,9 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              lock-free intrusive queue. Next step: perf/callgrind of this workload."
         }
         "tcp_echo_50x64B" => {
-            "Between runs on this shared machine both Weave rows move around the targets (two \
-             full runs: weave_mt at 72 % and 85 % of the two-thread mio loop, weave_ct at 101 % \
-             and 91 % of the single-thread one), with tokio within a few percent of Weave in \
+            "Between runs on this shared machine both Weave rows move around the targets (three \
+             full runs: weave_mt at 72, 85 and 90 % of the two-thread mio loop, weave_ct at \
+             101, 91 and 94 % of the single-thread one), with tokio within a few percent of Weave in \
              the same rounds. Not the syscalls: strace -c \
              -f over 2,000 round trips counts the same for weave_mt and tokio_mt, 2 `sendto` \
              and 3 `recvfrom` per round trip (one says EAGAIN: the client's `read_exact` of \
@@ -69,19 +69,20 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              other (see spawn_many_local). Next step: perf sched on weave_mt here."
         }
         "tcp_echo_10x1KiB" => {
-            "85–96 % of the mio loops across full runs, at parity with tokio: kernel-bound, as \
+            "85–97 % of the mio loops across full runs, at parity with tokio: kernel-bound, as \
              PERF.md expects; the 95 % single-thread target is met in some runs, not in \
              others."
         }
         "ping_pong" => {
             "Not profiled yet. Messages go through `async_channel` on every runtime, so the \
              difference is the executor's wake path (a task woken by the task running on the \
-             same thread). Weave is 0.9–1.25× tokio across full runs. Next step: perf this workload and \
+             same thread). Weave is 0.88–1.25× tokio across full runs. Next step: perf this workload and \
              compare with tokio's LIFO-slot wake."
         }
         "spawn_many_local" => {
-            "On two workers Weave is 1.4–1.5× smol_mt in every full run so far (on one thread \
-             it is within noise of smol, 0.8–1.0×). The idle worker churns: strace -c -f over 4 runs (400k spawns) counts 10,206 \
+            "Bimodal between runs: weave_mt took 312, 276 and 130 ns/task in three full runs \
+             (0.64–1.46× smol_mt), weave_ct 94–138 ns (0.78–1.11× smol_ct). In the slow runs \
+             the idle worker churns: strace -c -f over 4 runs (400k spawns) counts 10,206 \
              `epoll_wait` and 6,725 eventfd `write`s for weave_mt (one park/unpark cycle per \
              ~40–60 spawns: the spawning worker wakes the parked one, which steals a few \
              tasks, runs dry and parks in the driver again), against 9,852 futex calls and 18 \
@@ -93,7 +94,7 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
         }
         "mpsc_bounded_1p" | "mpsc_bounded_8p" => {
             "On two workers Weave meets the target (0.3–0.75× the faster peer); on one thread \
-             it is 0.9–1.35× smol's `async_channel` (a lock-free `concurrent-queue`) across \
+             it is 0.9–1.46× smol's `async_channel` (a lock-free `concurrent-queue`) across \
              full runs. Not \
              profiled yet. Next step: callgrind on `weave_sync::mpsc::Sender::send` against \
              `async_channel`'s on one thread."
