@@ -143,9 +143,13 @@ fn idle_memory(tasks: usize) -> std::io::Result<IdleResult> {
 
 /// Whether `kind` is among `WEAVE_BENCH_RUNTIMES` (all of them when it is unset).
 fn selected(kind: RuntimeKind) -> bool {
-    std::env::var("WEAVE_BENCH_RUNTIMES").map_or(true, |names| {
-        names.split(',').any(|name| name == kind.name())
-    })
+    selected_name(kind.name())
+}
+
+/// Whether the runtime or HTTP server called `name` is among `WEAVE_BENCH_RUNTIMES`.
+fn selected_name(name: &str) -> bool {
+    std::env::var("WEAVE_BENCH_RUNTIMES")
+        .map_or(true, |names| names.split(',').any(|listed| listed == name))
 }
 
 /// The workspace root.
@@ -191,6 +195,9 @@ fn http_section(scale: Scale) -> std::io::Result<()> {
     for round in 0..rounds {
         for offset in 0..SERVERS.len() {
             let index = (round + offset) % SERVERS.len();
+            if !selected_name(SERVERS[index].name()) {
+                continue;
+            }
             let server = SERVERS[index].start();
             eprintln!("http: {} round {}", SERVERS[index].name(), round + 1);
             runs[index].push(http::wrk(server.addr, load)?);
@@ -199,6 +206,7 @@ fn http_section(scale: Scale) -> std::io::Result<()> {
     let results: Vec<(HttpServer, http::WrkResult)> = SERVERS
         .iter()
         .zip(runs)
+        .filter(|(_, runs)| !runs.is_empty())
         .map(|(server, mut runs)| {
             runs.sort_by(|a, b| a.requests_per_sec.total_cmp(&b.requests_per_sec));
             (*server, runs[runs.len() / 2].clone())
