@@ -4,6 +4,11 @@
 //! docs/benchmarks.md from criterion's results. Quick mode is the CI smoke test: criterion's
 //! `--test` runs every benchmark once, and `WEAVE_BENCH_QUICK=1` tells the benches to
 //! shrink their workloads, so it proves the benches build and run without measuring.
+//!
+//! `--http` loads a hyper hello-world server on Weave and on tokio with `wrk` (installed with
+//! apt-get if missing; loopback only, 10 s per server and round); `--python` runs the seed
+//! workloads on asyncio and uvloop from a virtualenv in target/bench-venv. Each writes only
+//! its own section of docs/benchmarks.md.
 
 use crate::step::Step;
 use std::path::Path;
@@ -36,4 +41,51 @@ pub(crate) fn steps(quick: bool, root: &Path) -> Vec<Step> {
         ));
     }
     steps
+}
+
+/// The report binary run with `args`, in release mode.
+fn report(name: &str, args: &[&str]) -> Step {
+    Step::cargo(
+        name,
+        &[
+            "run",
+            "--release",
+            "-j2",
+            "-p",
+            "weave-bench",
+            "--bin",
+            "report",
+            "--",
+        ],
+    )
+    .args(args.iter().copied())
+}
+
+/// The steps for `bench --http`: wrk if missing, then the HTTP section.
+pub(crate) fn http_steps() -> Vec<Step> {
+    vec![
+        Step::new("wrk", "sh").args([
+            "-c",
+            "command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)",
+        ]),
+        report("bench http", &["--http"]),
+    ]
+}
+
+/// The steps for `bench --python`: a virtualenv with uvloop, then the Python section.
+pub(crate) fn python_steps(root: &Path) -> Vec<Step> {
+    let venv = root.join("target/bench-venv");
+    let python = venv.join("bin/python");
+    let python = python.to_string_lossy();
+    vec![
+        Step::new("virtualenv", "sh").args([
+            "-c".to_owned(),
+            format!(
+                "test -x {python} || python3 -m venv {}",
+                venv.to_string_lossy()
+            ),
+        ]),
+        Step::new("uvloop", python.as_ref()).args(["-m", "pip", "install", "--quiet", "uvloop"]),
+        report("bench python", &["--python", python.as_ref()]),
+    ]
 }

@@ -43,6 +43,8 @@ verbs:
                             MIRIFLAGS from the environment is appended
   bench [--quick]           criterion benchmarks (Weave vs tokio vs smol), then
                             docs/benchmarks.md; --quick runs each benchmark once
+  bench --http              hyper hello world on Weave and tokio under wrk
+  bench --python            asyncio and uvloop on the seed workloads
 
 Each step prints its command; a failing step prints the exact line to reproduce it.
 ";
@@ -69,6 +71,10 @@ enum Verb {
         /// Whether `--quick` was given.
         quick: bool,
     },
+    /// `bench --http`.
+    BenchHttp,
+    /// `bench --python`.
+    BenchPython,
     /// `--help`, `-h` or `help`.
     Help,
 }
@@ -92,6 +98,8 @@ fn main() -> ExitCode {
         Verb::Loom { crates, extra } => loom::steps(&crates, &extra),
         Verb::Miri { extra } => miri::steps(&extra),
         Verb::Bench { quick } => bench::steps(quick, &root),
+        Verb::BenchHttp => bench::http_steps(),
+        Verb::BenchPython => bench::python_steps(&root),
     };
     step::run_steps(&steps, &root)
 }
@@ -139,8 +147,10 @@ fn parse(args: &[String]) -> Result<Verb, String> {
         "bench" => match options {
             [] => Ok(Verb::Bench { quick: false }),
             [quick] if quick == "--quick" => Ok(Verb::Bench { quick: true }),
+            [http] if http == "--http" => Ok(Verb::BenchHttp),
+            [python] if python == "--python" => Ok(Verb::BenchPython),
             _ => Err(format!(
-                "`bench` takes only `--quick`, not `{}`",
+                "`bench` takes one of `--quick`, `--http`, `--python`, not `{}`",
                 options.join(" ")
             )),
         },
@@ -171,6 +181,8 @@ mod tests {
         assert_eq!(parse_str("--help"), Ok(Verb::Help));
         assert_eq!(parse_str("ci"), Ok(Verb::Ci));
         assert_eq!(parse_str("bench --quick"), Ok(Verb::Bench { quick: true }));
+        assert_eq!(parse_str("bench --http"), Ok(Verb::BenchHttp));
+        assert_eq!(parse_str("bench --python"), Ok(Verb::BenchPython));
         assert_eq!(
             parse_str("loom -p weave-core --package weave-executor -- --nocapture"),
             Ok(Verb::Loom {

@@ -1,18 +1,19 @@
 //! The six runtimes under test, each behind the same small [`Runtime`] adapter.
 //!
-//! A workload only ever spawns, awaits join handles, yields and blocks on a future, so the
-//! adapter is exactly that and nothing more. Each adapter uses its runtime the way that
-//! runtime's own documentation does: `tokio::spawn`, `weave_executor::spawn`, and for smol an
-//! `async_executor` executor driven by `smol::block_on`. Every task these benchmarks spawn
+//! A workload spawns, awaits join handles, yields and blocks on a future through this adapter;
+//! channels, locks, timers and sockets come from the runtime's [`Runtime::Primitives`]. Each
+//! adapter uses its runtime the way that runtime's own documentation does: `tokio::spawn`,
+//! `weave::spawn`, and for smol an `async_executor` executor driven by `smol::block_on` (timers
+//! and sockets from async-io's reactor). Every task these benchmarks spawn
 //! returns `()`, so the join handles are plain `Future<Output = ()>`s; a task that fails makes
 //! the benchmark panic, never report a number.
 //!
 //! | adapter | runtime | threads running tasks |
 //! |---|---|---|
-//! | [`WeaveMt`] | Weave `ThreadPool` | 2 workers |
-//! | [`WeaveCt`] | Weave `LocalExecutor` | the calling thread |
-//! | [`TokioMt`] | tokio `multi_thread` | 2 workers |
-//! | [`TokioCt`] | tokio `current_thread` | the calling thread |
+//! | [`WeaveMt`] | `weave` multi-thread runtime | 2 workers |
+//! | [`WeaveCt`] | `weave` current-thread runtime | the calling thread |
+//! | [`TokioMt`] | tokio `multi_thread`, `enable_all` | 2 workers |
+//! | [`TokioCt`] | tokio `current_thread`, `enable_all` | the calling thread |
 //! | [`SmolMt`] | `async_executor::Executor` | 2 threads, each `smol::block_on(ex.run(stop))` |
 //! | [`SmolCt`] | `async_executor::LocalExecutor` | the calling thread |
 
@@ -26,6 +27,8 @@ use std::task::{Context, Poll};
 use std::thread;
 
 use async_executor::{Executor, LocalExecutor, Task};
+
+use crate::primitives::Primitives;
 
 /// How many worker threads every multi-threaded runtime gets.
 pub const WORKERS: usize = 2;
@@ -45,7 +48,7 @@ pub const WORKERS: usize = 2;
 /// });
 /// assert_eq!(answer, 42);
 /// ```
-pub trait Runtime: Sized {
+pub trait Runtime: Sized + 'static {
     /// The name the benchmarks and the report use, e.g. `tokio_mt`.
     const NAME: &'static str;
 
@@ -54,6 +57,9 @@ pub trait Runtime: Sized {
 
     /// Awaits the end of a spawned task.
     type JoinHandle: Future<Output = ()> + Send + Unpin + 'static;
+
+    /// The runtime's own channels, locks, timers and sockets.
+    type Primitives: Primitives;
 
     /// Builds the runtime, starting its threads if it has any.
     fn build() -> Self;
@@ -98,99 +104,79 @@ where
     }
 }
 
-/// Weave's work-stealing `ThreadPool` with [`WORKERS`] workers.
+/// Weave's multi-thread runtime (`weave::runtime::Builder::new_multi_thread`) with [`WORKERS`]
+/// workers, timers and I/O enabled.
 #[derive(Debug)]
 pub struct WeaveMt {
-    pool: weave_executor::ThreadPool,
+    runtime: weave::Runtime,
 }
 
-impl Runtime for WeaveMt {
-    const NAME: &'static str = "weave_mt";
-    const MULTI_THREAD: bool = true;
-    type JoinHandle = Joined<weave_core::JoinHandle<()>>;
-
-    fn build() -> Self {
-        Self {
-            pool: weave_executor::ThreadPool::new(WORKERS),
-        }
-    }
-
-    fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.pool.block_on(future)
-    }
-
-    fn spawn_remote<F>(&self, future: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        Joined(self.pool.spawn(future))
-    }
-
-    fn spawn<F>(future: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        Joined(weave_executor::spawn(future))
-    }
-
-    fn spawn_detached<F>(future: F)
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        drop(weave_executor::spawn(future));
-    }
-
-    fn yield_now() -> impl Future<Output = ()> + Send {
-        weave_core::task::yield_now()
-    }
-}
-
-/// Weave's single-threaded `LocalExecutor`.
+/// Weave's current-thread runtime (`weave::runtime::Builder::new_current_thread`), timers and
+/// I/O enabled.
 #[derive(Debug)]
 pub struct WeaveCt {
-    executor: weave_executor::LocalExecutor,
+    runtime: weave::Runtime,
 }
 
-impl Runtime for WeaveCt {
-    const NAME: &'static str = "weave_ct";
-    const MULTI_THREAD: bool = false;
-    type JoinHandle = Joined<weave_core::JoinHandle<()>>;
+/// Implements [`Runtime`] for a Weave adapter; only the builder differs between the two.
+macro_rules! weave_runtime {
+    ($adapter:ident, $name:literal, $multi_thread:literal, $builder:expr) => {
+        impl Runtime for $adapter {
+            const NAME: &'static str = $name;
+            const MULTI_THREAD: bool = $multi_thread;
+            type JoinHandle = Joined<weave::task::JoinHandle<()>>;
+            type Primitives = crate::primitives::Weave;
 
-    fn build() -> Self {
-        Self {
-            executor: weave_executor::LocalExecutor::new(),
+            fn build() -> Self {
+                Self {
+                    runtime: $builder.build().expect("cannot build the Weave runtime"),
+                }
+            }
+
+            fn block_on<F: Future>(&self, future: F) -> F::Output {
+                self.runtime.block_on(future)
+            }
+
+            fn spawn_remote<F>(&self, future: F) -> Self::JoinHandle
+            where
+                F: Future<Output = ()> + Send + 'static,
+            {
+                Joined(self.runtime.spawn(future))
+            }
+
+            fn spawn<F>(future: F) -> Self::JoinHandle
+            where
+                F: Future<Output = ()> + Send + 'static,
+            {
+                Joined(weave::spawn(future))
+            }
+
+            fn spawn_detached<F>(future: F)
+            where
+                F: Future<Output = ()> + Send + 'static,
+            {
+                drop(weave::spawn(future));
+            }
+
+            fn yield_now() -> impl Future<Output = ()> + Send {
+                weave::task::yield_now()
+            }
         }
-    }
-
-    fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.executor.block_on(future)
-    }
-
-    fn spawn_remote<F>(&self, future: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        Joined(self.executor.spawn(future))
-    }
-
-    fn spawn<F>(future: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        Joined(weave_executor::spawn(future))
-    }
-
-    fn spawn_detached<F>(future: F)
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        drop(weave_executor::spawn(future));
-    }
-
-    fn yield_now() -> impl Future<Output = ()> + Send {
-        weave_core::task::yield_now()
-    }
+    };
 }
+
+weave_runtime!(
+    WeaveMt,
+    "weave_mt",
+    true,
+    weave::runtime::Builder::new_multi_thread().worker_threads(WORKERS)
+);
+weave_runtime!(
+    WeaveCt,
+    "weave_ct",
+    false,
+    weave::runtime::Builder::new_current_thread()
+);
 
 /// tokio's `multi_thread` runtime with [`WORKERS`] workers.
 #[derive(Debug)]
@@ -211,6 +197,7 @@ macro_rules! tokio_runtime {
             const NAME: &'static str = $name;
             const MULTI_THREAD: bool = $multi_thread;
             type JoinHandle = Joined<tokio::task::JoinHandle<()>>;
+            type Primitives = crate::primitives::Tokio;
 
             fn build() -> Self {
                 Self {
@@ -254,13 +241,15 @@ tokio_runtime!(
     TokioMt,
     "tokio_mt",
     true,
-    tokio::runtime::Builder::new_multi_thread().worker_threads(WORKERS)
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        .enable_all()
 );
 tokio_runtime!(
     TokioCt,
     "tokio_ct",
     false,
-    tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_current_thread().enable_all()
 );
 
 thread_local! {
@@ -291,6 +280,7 @@ impl Runtime for SmolMt {
     const NAME: &'static str = "smol_mt";
     const MULTI_THREAD: bool = true;
     type JoinHandle = Task<()>;
+    type Primitives = crate::primitives::Smol;
 
     fn build() -> Self {
         let executor = Arc::new(Executor::new());
@@ -374,6 +364,7 @@ impl Runtime for SmolCt {
     const NAME: &'static str = "smol_ct";
     const MULTI_THREAD: bool = false;
     type JoinHandle = Task<()>;
+    type Primitives = crate::primitives::Smol;
 
     fn build() -> Self {
         Self {

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use crate::runtimes::{Runtime, SmolCt, SmolMt, TokioCt, TokioMt, WeaveCt, WeaveMt};
 use crate::workloads::{
-    ChainedSpawn, Limit, PingPong, Scale, SpawnManyLocal, SpawnManyRemote, Workload, YieldMany,
+    idle_bytes_per_task, ChainedSpawn, IdleTasks, JoinAll, JoinSet, Limit, Mpsc, MutexContention,
+    PingPong, Scale, SemaphoreContention, Sleeps, SpawnManyLocal, SpawnManyRemote, TcpEcho,
+    TimeoutCancel, Workload, YieldMany,
 };
 
 /// One of the six runtimes, as a value.
@@ -68,6 +70,24 @@ impl RuntimeKind {
         }
     }
 
+    /// The runtime named `name` ([`RuntimeKind::name`]), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// Builds this runtime and measures the resident bytes per idle task
+    /// ([`idle_bytes_per_task`]); run it in a fresh process.
+    pub fn idle_bytes_per_task(self, tasks: usize) -> f64 {
+        match self {
+            Self::WeaveMt => idle_bytes_per_task::<WeaveMt>(tasks),
+            Self::WeaveCt => idle_bytes_per_task::<WeaveCt>(tasks),
+            Self::TokioMt => idle_bytes_per_task::<TokioMt>(tasks),
+            Self::TokioCt => idle_bytes_per_task::<TokioCt>(tasks),
+            Self::SmolMt => idle_bytes_per_task::<SmolMt>(tasks),
+            Self::SmolCt => idle_bytes_per_task::<SmolCt>(tasks),
+        }
+    }
+
     /// Builds this runtime and binds `workload` to it.
     pub fn bind<W: Workload>(self, workload: W) -> Box<dyn Case> {
         match self {
@@ -123,8 +143,12 @@ pub struct Entry {
     pub items: u64,
     /// [`Workload::LIMIT`].
     pub limit: Limit,
+    /// [`Workload::PER_ITEM`].
+    pub per_item: bool,
     scale: Scale,
     bind: fn(Scale, RuntimeKind) -> Box<dyn Case>,
+    score: fn(Scale, Duration) -> f64,
+    run_limit: fn(Scale, bool) -> Option<Duration>,
 }
 
 impl Entry {
@@ -135,8 +159,37 @@ impl Entry {
             about: W::ABOUT,
             items: W::new(scale).items(),
             limit: W::LIMIT,
+            per_item: W::PER_ITEM,
             scale,
             bind: |scale, kind| kind.bind(W::new(scale)),
+            score: |scale, elapsed| W::new(scale).score(elapsed),
+            run_limit: |scale, two_threads| W::new(scale).run_limit(two_threads),
+        }
+    }
+
+    /// The figure a run of `elapsed` scores ([`Workload::score`]).
+    pub fn score(&self, elapsed: Duration) -> f64 {
+        (self.score)(self.scale, elapsed)
+    }
+
+    /// Runs the hand-written loop bounding this workload ([`Workload::run_limit`]).
+    pub fn run_limit(&self, two_threads: bool) -> Option<Duration> {
+        (self.run_limit)(self.scale, two_threads)
+    }
+
+    /// How the figure reads: `ns/task`, or the unit itself when not per item.
+    ///
+    /// ```
+    /// use weave_bench::suite::suite;
+    /// use weave_bench::workloads::Scale;
+    ///
+    /// assert_eq!(suite(Scale::Quick)[0].unit_label(), "ns/task");
+    /// ```
+    pub fn unit_label(&self) -> String {
+        if self.per_item {
+            format!("ns/{}", self.unit)
+        } else {
+            self.unit.to_owned()
         }
     }
 
@@ -156,13 +209,28 @@ impl Entry {
     }
 }
 
-/// The five workloads at `scale`, in the order of every table.
-pub fn suite(scale: Scale) -> [Entry; 5] {
-    [
+/// Every workload at `scale`, in the order of every table.
+pub fn suite(scale: Scale) -> Vec<Entry> {
+    vec![
         Entry::of::<SpawnManyLocal>(scale),
         Entry::of::<SpawnManyRemote>(scale),
         Entry::of::<YieldMany>(scale),
         Entry::of::<PingPong>(scale),
         Entry::of::<ChainedSpawn>(scale),
+        Entry::of::<Mpsc<1, true>>(scale),
+        Entry::of::<Mpsc<8, true>>(scale),
+        Entry::of::<Mpsc<1, false>>(scale),
+        Entry::of::<Mpsc<8, false>>(scale),
+        Entry::of::<MutexContention>(scale),
+        Entry::of::<SemaphoreContention>(scale),
+        Entry::of::<Sleeps>(scale),
+        Entry::of::<TimeoutCancel>(scale),
+        Entry::of::<JoinAll<10_000>>(scale),
+        Entry::of::<JoinAll<100_000>>(scale),
+        Entry::of::<JoinSet>(scale),
+        Entry::of::<IdleTasks>(scale),
+        Entry::of::<TcpEcho<50, 64>>(scale),
+        Entry::of::<TcpEcho<10, 1024>>(scale),
+        Entry::of::<TcpEcho<10, 102_400>>(scale),
     ]
 }

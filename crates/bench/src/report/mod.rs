@@ -5,8 +5,10 @@
 //! [`WorkloadResult::ratio`]) and renders them ([`markdown`], [`svg`]) with the machine they
 //! ran on ([`Machine`]).
 
+mod findings;
 mod machine;
 pub mod markdown;
+pub mod sections;
 pub mod svg;
 
 use std::time::Duration;
@@ -14,7 +16,7 @@ use std::time::Duration;
 pub use machine::Machine;
 
 use crate::suite::{Entry, RuntimeKind};
-use crate::workloads::Scale;
+use crate::workloads::{Limit, Scale};
 
 /// The environment variable that overrides the number of rounds.
 pub const ROUNDS_ENV: &str = "WEAVE_BENCH_ROUNDS";
@@ -35,12 +37,15 @@ pub fn rounds(scale: Scale) -> usize {
         .unwrap_or(default)
 }
 
-/// Every sample of one workload: ns per item, one per round, for each runtime.
+/// Every sample of one workload: its figure ([`Entry::score`]), one per round, for each
+/// runtime, and for the hand-written loops that bound it when it has them.
 #[derive(Clone, Debug)]
 pub struct WorkloadResult {
     /// The workload.
     pub entry: Entry,
     samples: [Vec<f64>; 6],
+    /// The single-thread and the two-thread hand-written loops ([`Limit::Measured`]).
+    limit_samples: [Vec<f64>; 2],
 }
 
 impl WorkloadResult {
@@ -49,13 +54,20 @@ impl WorkloadResult {
         Self {
             entry,
             samples: Default::default(),
+            limit_samples: Default::default(),
         }
     }
 
     /// Records that one run of the workload on `kind` took `elapsed`.
     pub fn record(&mut self, kind: RuntimeKind, elapsed: Duration) {
-        let per_item = elapsed.as_nanos() as f64 / self.entry.items as f64;
-        self.samples[kind as usize].push(per_item);
+        let score = self.entry.score(elapsed);
+        self.samples[kind as usize].push(score);
+    }
+
+    /// Records that one run of the hand-written loop (on two threads or one) took `elapsed`.
+    pub fn record_limit(&mut self, two_threads: bool, elapsed: Duration) {
+        let score = self.entry.score(elapsed);
+        self.limit_samples[usize::from(two_threads)].push(score);
     }
 
     /// The recorded ns per item of `kind`, in the order they were recorded.
@@ -78,13 +90,7 @@ impl WorkloadResult {
     /// assert_eq!(result.median(RuntimeKind::TokioCt), 20.0);
     /// ```
     pub fn median(&self, kind: RuntimeKind) -> f64 {
-        let mut sorted = self.samples(kind).to_vec();
-        sorted.sort_by(f64::total_cmp);
-        match sorted.len() {
-            0 => f64::NAN,
-            len if len % 2 == 1 => sorted[len / 2],
-            len => (sorted[len / 2 - 1] + sorted[len / 2]) / 2.0,
-        }
+        median(self.samples(kind))
     }
 
     /// Weave's median over the faster peer's, among the runtimes of the same threading:
@@ -106,8 +112,64 @@ impl WorkloadResult {
         self.median(weave) / self.median(tokio).min(self.median(smol))
     }
 
-    /// The physical limit for `kind` on this workload, in ns per item, if one applies.
+    /// The physical limit for `kind` on this workload, in its unit, if one applies: PERF.md's
+    /// figure, or the median of the hand-written loop measured in this run.
     pub fn limit(&self, kind: RuntimeKind) -> Option<f64> {
-        self.entry.limit.ns_per_item(kind.is_multi_thread())
+        match self.entry.limit {
+            Limit::Measured => {
+                let samples = &self.limit_samples[usize::from(kind.is_multi_thread())];
+                (!samples.is_empty()).then(|| median(samples))
+            }
+            limit => limit.ns_per_item(kind.is_multi_thread()),
+        }
+    }
+}
+
+/// Resident memory per idle task, per runtime (medians over child processes).
+#[derive(Clone, Debug)]
+pub struct IdleResult {
+    /// How many tasks were parked.
+    pub tasks: usize,
+    /// Bytes per parked task, indexed by `RuntimeKind as usize`.
+    pub bytes_per_task: [f64; 6],
+}
+
+impl IdleResult {
+    /// Bytes per task of `kind`.
+    pub fn bytes(&self, kind: RuntimeKind) -> f64 {
+        self.bytes_per_task[kind as usize]
+    }
+
+    /// Weave's bytes over the smaller peer's, of the same threading (target ≤ 0.75).
+    pub fn ratio(&self, multi_thread: bool) -> f64 {
+        let [weave, tokio, smol] = if multi_thread {
+            [
+                RuntimeKind::WeaveMt,
+                RuntimeKind::TokioMt,
+                RuntimeKind::SmolMt,
+            ]
+        } else {
+            [
+                RuntimeKind::WeaveCt,
+                RuntimeKind::TokioCt,
+                RuntimeKind::SmolCt,
+            ]
+        }
+        .map(|kind| self.bytes(kind));
+        weave / tokio.min(smol)
+    }
+}
+
+/// The Weave / smaller-peer ratio of bytes per idle task the issue asks for.
+pub const IDLE_TARGET_RATIO: f64 = 0.75;
+
+/// The median of `samples` (NaN if empty).
+pub fn median(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => f64::NAN,
+        len if len % 2 == 1 => sorted[len / 2],
+        len => (sorted[len / 2 - 1] + sorted[len / 2]) / 2.0,
     }
 }

@@ -7,12 +7,16 @@ use std::fmt::Write;
 
 use super::{WorkloadResult, TARGET_RATIO};
 
-const WIDTH: f64 = 840.0;
-const HEIGHT: f64 = 400.0;
+/// The width of one workload's pair of bars.
+const GROUP_WIDTH: f64 = 64.0;
+const HEIGHT: f64 = 480.0;
+/// Bars above this ratio are cut at it (and labelled with their value), so that one far-off
+/// workload does not flatten every other bar.
+const CAP: f64 = 3.0;
 const LEFT: f64 = 60.0;
 const RIGHT: f64 = 90.0;
 const TOP: f64 = 60.0;
-const BOTTOM: f64 = 50.0;
+const BOTTOM: f64 = 130.0;
 const MT_COLOUR: &str = "#4878d0";
 const CT_COLOUR: &str = "#ee854a";
 
@@ -28,21 +32,22 @@ pub fn render(results: &[WorkloadResult]) -> String {
         .filter(|ratio| ratio.is_finite())
         .fold(1.25_f64, f64::max);
     // The axis goes up to the next half above the highest bar, with some headroom.
-    let top = (highest * 1.1 * 2.0).ceil() / 2.0;
+    let top = (highest.min(CAP) * 1.1 * 2.0).ceil() / 2.0;
+    let width = LEFT + RIGHT + GROUP_WIDTH * bars.len().max(8) as f64;
     let plot_height = HEIGHT - TOP - BOTTOM;
     let y = |ratio: f64| TOP + plot_height * (1.0 - ratio / top);
 
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" \
-         viewBox=\"0 0 {WIDTH} {HEIGHT}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{HEIGHT}\" \
+         viewBox=\"0 0 {width} {HEIGHT}\" font-family=\"sans-serif\" font-size=\"12\">\n\
          <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
          <text x=\"{LEFT}\" y=\"24\" font-size=\"15\" font-weight=\"bold\">\
-         Weave / faster peer (median ns per item; lower is better)</text>\n"
+         Weave / faster peer, per workload (medians; lower is better; bars cut at 3)</text>\n"
     );
     legend(&mut svg);
-    axis(&mut svg, top, &y);
+    axis(&mut svg, width, top, &y);
     // The reference lines go under the bars, so no bar label is crossed out.
     let target = format!("target {TARGET_RATIO}");
     for (ratio, label, colour, dash) in [
@@ -54,7 +59,7 @@ pub fn render(results: &[WorkloadResult]) -> String {
             " stroke-dasharray=\"6 4\"",
         ),
     ] {
-        let (right, at) = (WIDTH - RIGHT, y(ratio));
+        let (right, at) = (width - RIGHT, y(ratio));
         let _ = writeln!(
             svg,
             "<line x1=\"{LEFT}\" x2=\"{right}\" y1=\"{at:.1}\" y2=\"{at:.1}\" stroke=\"{colour}\" \
@@ -64,7 +69,7 @@ pub fn render(results: &[WorkloadResult]) -> String {
             at + 4.0,
         );
     }
-    let plot_width = WIDTH - LEFT - RIGHT;
+    let plot_width = width - LEFT - RIGHT;
     let group = plot_width / bars.len().max(1) as f64;
     for (index, &(name, mt, ct)) in bars.iter().enumerate() {
         let left = LEFT + group * index as f64;
@@ -74,15 +79,16 @@ pub fn render(results: &[WorkloadResult]) -> String {
                 left + group * offset,
                 group * 0.33,
                 ratio,
+                top,
                 colour,
                 &y,
             );
         }
+        let (x, at) = (left + group / 2.0, HEIGHT - BOTTOM + 14.0);
         let _ = writeln!(
             svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{name}</text>",
-            left + group / 2.0,
-            HEIGHT - BOTTOM + 18.0,
+            "<text x=\"{x:.1}\" y=\"{at:.1}\" text-anchor=\"end\" \
+             transform=\"rotate(-40 {x:.1} {at:.1})\">{name}</text>",
         );
     }
     svg.push_str("</svg>\n");
@@ -107,7 +113,7 @@ fn legend(svg: &mut String) {
     }
 }
 
-fn axis(svg: &mut String, top: f64, y: &impl Fn(f64) -> f64) {
+fn axis(svg: &mut String, width: f64, top: f64, y: &impl Fn(f64) -> f64) {
     let _ = writeln!(
         svg,
         "<line x1=\"{LEFT}\" x2=\"{LEFT}\" y1=\"{TOP}\" y2=\"{:.1}\" stroke=\"#333\"/>",
@@ -121,7 +127,7 @@ fn axis(svg: &mut String, top: f64, y: &impl Fn(f64) -> f64) {
     let ticks = (top / step).floor() as usize;
     for tick in 0..=ticks {
         let ratio = tick as f64 * step;
-        let (right, at) = (WIDTH - RIGHT, y(ratio));
+        let (right, at) = (width - RIGHT, y(ratio));
         let _ = writeln!(
             svg,
             "<line x1=\"{LEFT}\" x2=\"{right}\" y1=\"{at:.1}\" y2=\"{at:.1}\" stroke=\"#eee\"/>\
@@ -132,11 +138,20 @@ fn axis(svg: &mut String, top: f64, y: &impl Fn(f64) -> f64) {
     }
 }
 
-fn bar(svg: &mut String, x: f64, width: f64, ratio: f64, colour: &str, y: &impl Fn(f64) -> f64) {
+fn bar(
+    svg: &mut String,
+    x: f64,
+    width: f64,
+    ratio: f64,
+    top: f64,
+    colour: &str,
+    y: &impl Fn(f64) -> f64,
+) {
     if !ratio.is_finite() {
         return;
     }
-    let (at, base) = (y(ratio), y(0.0));
+    // A bar past the top of the axis stops there; its label still gives its value.
+    let (at, base) = (y(ratio.min(top)), y(0.0));
     let _ = writeln!(
         svg,
         "<rect x=\"{x:.1}\" y=\"{at:.1}\" width=\"{width:.1}\" height=\"{:.1}\" \
