@@ -13,7 +13,10 @@
 //! use std::time::Duration;
 //! use weave_combinators::{move_on_after, shield};
 //!
-//! # weave_executor::LocalExecutor::with_park(weave_timer::TimerDriver::new(weave_core::ThreadParker::new())).block_on(async {
+//! # // A paused clock: the deadlines below are exact, whatever the machine's speed.
+//! # let driver = weave_timer::TimerDriver::with_clock(weave_core::ThreadParker::new(), weave_core::ManualClock::new());
+//! # let _timer = driver.handle().enter();
+//! # weave_executor::LocalExecutor::with_park(driver).block_on(async {
 //! let finished = move_on_after(Duration::from_millis(10), async {
 //!     weave_timer::sleep(Duration::from_secs(60)).await; // cancelled here
 //!     "never"
@@ -385,7 +388,10 @@ pub async fn move_on_at<F: Future>(deadline: Instant, body: F) -> Option<F::Outp
 /// ```
 /// use std::time::Duration;
 ///
-/// # weave_executor::LocalExecutor::with_park(weave_timer::TimerDriver::new(weave_core::ThreadParker::new())).block_on(async {
+/// # // A paused clock: the deadlines below are exact, whatever the machine's speed.
+/// # let driver = weave_timer::TimerDriver::with_clock(weave_core::ThreadParker::new(), weave_core::ManualClock::new());
+/// # let _timer = driver.handle().enter();
+/// # weave_executor::LocalExecutor::with_park(driver).block_on(async {
 /// let err = weave_combinators::fail_after(Duration::from_millis(1), std::future::pending::<()>())
 ///     .await
 ///     .unwrap_err();

@@ -30,12 +30,18 @@ use futures_io::{AsyncRead, AsyncWrite};
 #[derive(Debug)]
 pub struct HyperIo<T> {
     inner: T,
+    /// Initialised bytes to read into before copying to hyper's buffer; allocated on the
+    /// first read and reused (zeroing a stack buffer on every poll showed up in profiles).
+    scratch: Vec<u8>,
 }
 
 impl<T> HyperIo<T> {
     /// Wraps `inner`.
     pub fn new(inner: T) -> HyperIo<T> {
-        HyperIo { inner }
+        HyperIo {
+            inner,
+            scratch: Vec::new(),
+        }
     }
 
     /// The wrapped stream.
@@ -60,13 +66,15 @@ impl<T: AsyncRead + Unpin> hyper::rt::Read for HyperIo<T> {
         mut buf: hyper::rt::ReadBufCursor<'_>,
     ) -> Poll<io::Result<()>> {
         // futures-io reads into initialised memory and hyper hands out uninitialised memory;
-        // going through a stack buffer keeps this module free of `unsafe` for one memcpy.
-        let mut chunk = [0u8; READ_CHUNK];
-        let len = buf.remaining().min(READ_CHUNK);
+        // going through a scratch buffer keeps this module free of `unsafe` for one memcpy.
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_read(cx, &mut chunk[..len]) {
+        if this.scratch.is_empty() {
+            this.scratch = vec![0; READ_CHUNK];
+        }
+        let len = buf.remaining().min(READ_CHUNK);
+        match Pin::new(&mut this.inner).poll_read(cx, &mut this.scratch[..len]) {
             Poll::Ready(Ok(n)) => {
-                buf.put_slice(&chunk[..n]);
+                buf.put_slice(&this.scratch[..n]);
                 Poll::Ready(Ok(()))
             }
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
