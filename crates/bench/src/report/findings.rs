@@ -8,7 +8,7 @@
 pub(super) fn finding(name: &str) -> Option<&'static str> {
     Some(match name {
         "join_set" => {
-            "Was quadratic through the budget (each `JoinHandle` refused once the task's budget was spent and re-queued itself, so one `join_next` walked every remaining child); fixed in weave-combinators (`Unordered::poll_next` stops once the budget is spent, pinned by unit tests): 12.5 µs/task → ~110 ns/task at 100,000, now 0.12–0.5× tokio's `JoinSet`. smol has no join set: its row awaits a plain `Vec` of tasks in order, with no readiness tracking, so it is a floor rather than a peer (Weave 1.15–1.27× it). Next step: an intrusive ready list instead of the `Mutex<Vec<usize>>` (see join_all)."
+            "Was quadratic through the budget (each `JoinHandle` refused once the task's budget was spent and re-queued itself, so one `join_next` walked every remaining child); fixed in weave-combinators (`Unordered::poll_next` stops once the budget is spent, pinned by unit tests): 12.5 µs/task → 148–175 ns/task at 100,000, now 0.12–0.5× tokio's `JoinSet`. smol has no join set: its row awaits a plain `Vec` of tasks in order, with no readiness tracking, so it is a floor rather than a peer (Weave 1.15–1.27× it). Next step: an intrusive ready list instead of the `Mutex<Vec<usize>>` (see join_all)."
         }
         "mutex" => {
             "smol's `async_lock::Mutex` takes an uncontended lock with one compare-exchange and \
