@@ -24,6 +24,12 @@ pub(crate) fn steps(root: &Path) -> Vec<Step> {
                 "warnings",
             ],
         ),
+        // The facade with every optional part off: keeps the `cfg(not(feature = ..))` paths
+        // (a runtime without timer or reactor) compiling.
+        Step::cargo(
+            "facade, no features",
+            &["check", "-p", "weave", "--no-default-features", "-j2"],
+        ),
         // Built first so `crates/weave/tests/examples.rs` can run them (the test step's
         // target filter does not build examples).
         Step::cargo(

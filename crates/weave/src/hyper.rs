@@ -1,14 +1,37 @@
 //! Running [hyper](https://docs.rs/hyper) 1.x on Weave: hyper is runtime-agnostic and asks
 //! for its I/O, task spawning and timers through the traits in `hyper::rt`; these are
 //! Weave's implementations of them (like `hyper-util`'s `TokioIo` and `TokioExecutor`).
+//! The `fetch` example is a whole client and server built on them.
 //!
-//! ```no_run
+//! ```
+//! use bytes::Bytes;
+//! use http_body_util::{BodyExt, Empty, Full};
 //! use weave::hyper::{HyperExecutor, HyperIo};
-//! # async fn serve(stream: impl futures_io::AsyncRead + futures_io::AsyncWrite + Unpin + Send + 'static) {
-//! // `stream`: any Weave socket (e.g. a weave::net::TcpStream from `accept`).
-//! let io = HyperIo::new(stream);
-//! # let _ = (io, HyperExecutor);
-//! # }
+//!
+//! weave::block_on(async {
+//!     let (client, server) = weave::net::UnixStream::pair()?;
+//!     // Server: one connection, answering every request with "hello".
+//!     weave::spawn(async move {
+//!         let service = hyper::service::service_fn(|_request| async {
+//!             Ok::<_, std::convert::Infallible>(hyper::Response::new(Full::new(Bytes::from("hello"))))
+//!         });
+//!         let _ = hyper::server::conn::http1::Builder::new()
+//!             .serve_connection(HyperIo::new(server), service)
+//!             .await;
+//!     });
+//!     // Client: the connection runs as its own task, the sender issues requests.
+//!     let (mut sender, connection) =
+//!         hyper::client::conn::http1::handshake(HyperIo::new(client)).await.unwrap();
+//!     hyper::rt::Executor::execute(&HyperExecutor, async move {
+//!         let _ = connection.await;
+//!     });
+//!     let request = hyper::Request::get("/").body(Empty::<Bytes>::new()).unwrap();
+//!     let response = sender.send_request(request).await.unwrap();
+//!     let body = response.into_body().collect().await.unwrap().to_bytes();
+//!     assert_eq!(&body[..], b"hello");
+//!     std::io::Result::Ok(())
+//! })
+//! .unwrap();
 //! ```
 
 use std::future::Future;
@@ -116,17 +139,12 @@ impl<T: AsyncWrite + Unpin> hyper::rt::Write for HyperIo<T> {
 /// use hyper::rt::Executor;
 ///
 /// weave::block_on(async {
-///     let (tx, rx) = std::sync::mpsc::channel();
-///     HyperExecutorDemo::run(tx);
-///     weave::task::yield_now().await;
-///     assert_eq!(rx.try_recv(), Ok(1));
+///     let (tx, rx) = weave::sync::oneshot::channel();
+///     weave::hyper::HyperExecutor.execute(async move {
+///         let _ = tx.send("ran as a task");
+///     });
+///     assert_eq!(rx.await.unwrap(), "ran as a task");
 /// });
-/// # struct HyperExecutorDemo;
-/// # impl HyperExecutorDemo {
-/// #     fn run(tx: std::sync::mpsc::Sender<i32>) {
-/// weave::hyper::HyperExecutor.execute(async move { tx.send(1).unwrap() });
-/// #     }
-/// # }
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HyperExecutor;
