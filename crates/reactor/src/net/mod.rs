@@ -5,6 +5,8 @@
 //! is `Unpin + Send + Sync`, and deregisters when dropped. Operations spend the task's
 //! cooperative budget, so an always-ready socket still lets other tasks run.
 
+#[macro_use]
+mod stream_impls;
 mod addr;
 mod read_buffer;
 mod split;
