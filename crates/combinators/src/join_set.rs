@@ -71,7 +71,7 @@ impl<T, S: Spawn> JoinSet<T, S> {
     pub fn with_spawner(spawner: S) -> JoinSet<T, S> {
         JoinSet {
             spawner,
-            tasks: Unordered::new(false),
+            tasks: Unordered::new(false).let_fresh_children_start(),
         }
     }
 

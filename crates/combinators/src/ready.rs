@@ -92,6 +92,11 @@ pub(crate) struct ReadyList {
     /// Indices to poll, taken from the shared queue; `local[pos..]` are still to do.
     local: Vec<usize>,
     pos: usize,
+    /// Whether the next fresh child found pending makes the parent yield before any waker is
+    /// registered (see [`ReadyList::let_fresh_children_start`]).
+    yield_before_registering: bool,
+    /// Set once for sets whose children are spawned tasks.
+    children_run_elsewhere: bool,
 }
 
 impl ReadyList {
@@ -103,13 +108,28 @@ impl ReadyList {
             spare: None,
             local: Vec::new(),
             pos: 0,
+            yield_before_registering: false,
+            children_run_elsewhere: false,
         }
+    }
+
+    /// For children that are handles to tasks running elsewhere (`JoinHandle`s): when the
+    /// walk reaches a fresh child that has not finished, the parent first yields once, with
+    /// no waker registered, so that the tasks it just spawned get to run. Spawning many
+    /// tasks and then joining them is the common pattern; most of them are done when the
+    /// parent comes back, and those cost one poll each instead of a waker allocation, a
+    /// waker registration in the task and a wake through the shared queue. After the yield
+    /// (and until more children are added) every pending child gets its waker as usual, so
+    /// a long-running child costs one extra parent poll, never a missed wake.
+    pub(crate) fn let_fresh_children_start(&mut self) {
+        self.children_run_elsewhere = true;
     }
 
     /// Grows the table to `len` slots; the new slots are polled next, in order.
     pub(crate) fn add_fresh_slots(&mut self, len: usize) {
         if self.wakers.len() < len {
             self.wakers.resize_with(len, || None);
+            self.yield_before_registering = self.children_run_elsewhere;
         }
     }
 
@@ -212,6 +232,8 @@ impl ReadyList {
                 None
             };
             let could_refill = may_refill;
+            // `next` hands out a fresh slot exactly when the local list is used up.
+            let fresh = self.pos == self.local.len() && self.fresh < self.wakers.len();
             let Some(index) = self.next(cx.waker(), &mut may_refill) else {
                 if !could_refill {
                     // We already refilled once in this poll and more may have been woken
@@ -220,8 +242,22 @@ impl ReadyList {
                 }
                 return Poll::Pending;
             };
-            let waker = self.waker_for(index);
-            let Some(polled) = poll_child(index, &mut Context::from_waker(waker)) else {
+            let fresh_before_yield = fresh && self.yield_before_registering;
+            let polled = if fresh_before_yield {
+                // Polled without a waker of ours: a pending child is polled again, with one,
+                // after the yield below, so nothing it wakes in between is needed.
+                poll_child(index, &mut Context::from_waker(Waker::noop()))
+            } else {
+                let waker = self.waker_for(index);
+                poll_child(index, &mut Context::from_waker(waker))
+            };
+            if fresh_before_yield && matches!(polled, Some(Poll::Pending)) {
+                self.fresh -= 1; // polled again, with a waker, on the next walk
+                self.yield_before_registering = false;
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            let Some(polled) = polled else {
                 continue; // a late wake of a finished child
             };
             // Every child poll is charged, finished or not: polling is the work.

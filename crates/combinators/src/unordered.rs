@@ -32,6 +32,12 @@ impl<F: Future + Unpin> Unordered<F> {
         }
     }
 
+    /// The children are handles to spawned tasks: see [`ReadyList::let_fresh_children_start`].
+    pub(crate) fn let_fresh_children_start(mut self) -> Unordered<F> {
+        self.ready.let_fresh_children_start();
+        self
+    }
+
     /// Adds `future`; it is polled on the next `poll_next`. Returns its slot index.
     pub(crate) fn push(&mut self, future: F) -> usize {
         let index = match self.free.pop() {
@@ -149,5 +155,96 @@ mod tests {
         let mut cx = Context::from_waker(Waker::noop());
         budget::with_budget(|| assert!(set.poll_next(&mut cx).is_pending()));
         assert_eq!(polls.get(), usize::from(budget::INITIAL_BUDGET));
+    }
+
+    /// A spawned task's handle, seen from the set: finished once `open`, else pending,
+    /// counting the polls that handed it a waker other than the no-op one.
+    struct Gate {
+        open: Rc<Cell<bool>>,
+        registered: Rc<Cell<usize>>,
+    }
+
+    impl Future for Gate {
+        type Output = ();
+
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.open.get() {
+                return Poll::Ready(());
+            }
+            if !cx.waker().will_wake(Waker::noop()) {
+                self.registered.set(self.registered.get() + 1);
+            }
+            Poll::Pending
+        }
+    }
+
+    /// The parent's waker: counts wakes.
+    struct Parent(std::sync::atomic::AtomicUsize);
+
+    impl std::task::Wake for Parent {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    fn gates(n: usize) -> (Unordered<Gate>, Rc<Cell<bool>>, Rc<Cell<usize>>) {
+        let open = Rc::new(Cell::new(false));
+        let registered = Rc::new(Cell::new(0));
+        let mut set = Unordered::new(false).let_fresh_children_start();
+        for _ in 0..n {
+            set.push(Gate {
+                open: open.clone(),
+                registered: registered.clone(),
+            });
+        }
+        (set, open, registered)
+    }
+
+    #[test]
+    fn children_that_finish_while_the_parent_yields_never_get_a_waker() {
+        let (mut set, open, registered) = gates(3);
+        let parent = std::sync::Arc::new(Parent(Default::default()));
+        let waker = Waker::from(parent.clone());
+        let mut cx = Context::from_waker(&waker);
+        assert!(set.poll_next(&mut cx).is_pending());
+        assert_eq!(
+            parent.0.load(std::sync::atomic::Ordering::Relaxed),
+            1,
+            "yielded"
+        );
+        open.set(true); // the spawned tasks ran meanwhile
+        for _ in 0..3 {
+            assert!(matches!(set.poll_next(&mut cx), Poll::Ready(Some(_))));
+        }
+        assert!(matches!(set.poll_next(&mut cx), Poll::Ready(None)));
+        assert_eq!(registered.get(), 0);
+    }
+
+    #[test]
+    fn after_one_yield_every_pending_child_gets_a_waker() {
+        let (mut set, open, registered) = gates(3);
+        let parent = std::sync::Arc::new(Parent(Default::default()));
+        let waker = Waker::from(parent.clone());
+        let mut cx = Context::from_waker(&waker);
+        assert!(set.poll_next(&mut cx).is_pending());
+        assert!(set.poll_next(&mut cx).is_pending());
+        assert_eq!(
+            registered.get(),
+            3,
+            "each pending child holds the parent's waker"
+        );
+        assert_eq!(
+            parent.0.load(std::sync::atomic::Ordering::Relaxed),
+            1,
+            "one yield only"
+        );
+        // A child added later gets the yield again before its registration.
+        set.push(Gate {
+            open: open.clone(),
+            registered: registered.clone(),
+        });
+        assert!(set.poll_next(&mut cx).is_pending());
+        assert_eq!(registered.get(), 3);
+        assert_eq!(parent.0.load(std::sync::atomic::Ordering::Relaxed), 2);
     }
 }
