@@ -72,7 +72,6 @@ impl<F: Future + Unpin> Unordered<F> {
         for (index, slot) in self.slots.iter_mut().enumerate() {
             if slot.take().is_some() {
                 self.free.push(index);
-                self.ready.release(index);
             }
         }
         self.len = 0;

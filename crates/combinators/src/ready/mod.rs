@@ -3,22 +3,24 @@
 //! of all N.
 //!
 //! The idea is futures-util's `FuturesUnordered` (per-child wakers feeding a ready queue);
-//! the queue here is a `Mutex<Vec<usize>>` swapped out whole by the parent, which keeps the
-//! crate free of `unsafe` at the cost of one uncontended lock per wake.
+//! the queue here is a `Mutex<Vec<usize>>` swapped out whole by the parent, at the cost of
+//! one uncontended lock per wake.
 //!
-//! A child's waker ([`ChildWaker`]) holds its slot index and a `queued` flag: the first wake
-//! after a poll pushes the index and, if the queue was empty, wakes the parent; later wakes
-//! until the next poll of that child do nothing.
+//! A child's waker (an entry of a [`wakers::Block`]) knows its slot index and has a `queued`
+//! flag: the first wake after a poll pushes the index and, if the queue was empty, wakes the
+//! parent; later wakes until the next poll of that child do nothing.
+
+mod wakers;
 
 use std::mem;
-// std's `Arc`, not the shim's: `Waker::from` takes a `std::sync::Arc`. What the wakers
-// synchronise on (the flag, the queue) comes from the shim, so loom still sees it.
+// std's `Arc`: the waker blocks are counted by the wakers' data pointers.
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 
 use weave_core::budget;
-use weave_core::loom::sync::atomic::{AtomicBool, Ordering};
 use weave_core::loom::sync::Mutex;
+
+use self::wakers::{WakerRef, Wakers};
 
 /// State shared between the parent and every child waker.
 #[derive(Default)]
@@ -34,29 +36,12 @@ struct Queue {
     parent: Option<Waker>,
 }
 
-/// The waker handed to one child.
-pub(crate) struct ChildWaker {
-    shared: Arc<Shared>,
-    index: usize,
-    /// Set by the first wake after a poll, cleared by the parent just before polling again:
-    /// many wakes between two polls queue the index once.
-    queued: AtomicBool,
-}
-
-impl Wake for ChildWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        // AcqRel: pairs with the parent's clearing swap, so a wake after the parent cleared
-        // the flag always queues again.
-        if self.queued.swap(true, Ordering::AcqRel) {
-            return; // already queued and not yet polled
-        }
+impl Shared {
+    /// Queues child `index` (its first wake since its last poll).
+    fn push(&self, index: usize) {
         let parent = {
-            let mut queue = self.shared.inner.lock().unwrap();
-            queue.ready.push(self.index);
+            let mut queue = self.inner.lock().unwrap();
+            queue.ready.push(index);
             // Only the push onto an empty queue wakes the parent: a non-empty queue means a
             // wake is already on its way and the parent will swap out this index with it.
             if queue.ready.len() == 1 {
@@ -72,23 +57,16 @@ impl Wake for ChildWaker {
     }
 }
 
-/// A child's waker, kept with the handle to its flag so a re-poll clones nothing.
-struct Slot {
-    child: Arc<ChildWaker>,
-    waker: Waker,
-}
-
 /// The parent's side: which children to poll next, and their wakers.
 pub(crate) struct ReadyList {
     shared: Arc<Shared>,
-    /// One waker per slot, created on the slot's first poll.
-    wakers: Vec<Option<Slot>>,
-    /// Slots `fresh..wakers.len()` were added at the end and never polled: they are polled
-    /// in order without listing their indices one by one.
+    /// Each slot's waker, made ahead of need a block at a time.
+    wakers: Wakers,
+    /// How many slots are in use: `entries` may hold more.
+    len: usize,
+    /// Slots `fresh..len` were added at the end and never polled: they are polled in order
+    /// without listing their indices one by one.
     fresh: usize,
-    /// A waker no child holds any more, reused for the next slot that needs one, so children
-    /// that finish on their first poll never allocate.
-    spare: Option<Arc<ChildWaker>>,
     /// Indices to poll, taken from the shared queue; `local[pos..]` are still to do.
     local: Vec<usize>,
     pos: usize,
@@ -103,9 +81,9 @@ impl ReadyList {
     pub(crate) fn new() -> ReadyList {
         ReadyList {
             shared: Arc::new(Shared::default()),
-            wakers: Vec::new(),
+            wakers: Wakers::default(),
+            len: 0,
             fresh: 0,
-            spare: None,
             local: Vec::new(),
             pos: 0,
             yield_before_registering: false,
@@ -127,10 +105,17 @@ impl ReadyList {
 
     /// Grows the table to `len` slots; the new slots are polled next, in order.
     pub(crate) fn add_fresh_slots(&mut self, len: usize) {
-        if self.wakers.len() < len {
-            self.wakers.resize_with(len, || None);
-            self.yield_before_registering = self.children_run_elsewhere;
+        if self.len >= len {
+            return;
         }
+        if self.wakers.len() < len {
+            // Exactly `len` for a first, known-size table (`join_all`); doubling for a set
+            // that grows a child at a time, so it allocates once per doubling.
+            let end = len.max(2 * self.wakers.len());
+            self.wakers.grow_to(&self.shared, end);
+        }
+        self.len = len;
+        self.yield_before_registering = self.children_run_elsewhere;
     }
 
     /// Queues `index` for a poll without a wake (a reused slot's new child needs its first
@@ -146,7 +131,7 @@ impl ReadyList {
     /// `None`: nothing to poll now.
     pub(crate) fn next(&mut self, parent: &Waker, may_refill: &mut bool) -> Option<usize> {
         if self.pos == self.local.len() {
-            if self.fresh < self.wakers.len() {
+            if self.fresh < self.len {
                 self.fresh += 1;
                 return Some(self.fresh - 1);
             }
@@ -173,40 +158,13 @@ impl ReadyList {
         Some(index)
     }
 
-    /// The waker for slot `index`, marked "not queued" so the next wake queues it again.
-    /// Call right before polling the child.
-    pub(crate) fn waker_for(&mut self, index: usize) -> &Waker {
-        let slot = &mut self.wakers[index];
-        let slot = match slot {
-            Some(slot) => slot,
-            None => {
-                let child = match self.spare.take() {
-                    Some(mut spare) => {
-                        // `spare` is unique (checked when it was stored), so no wake can be
-                        // reading `index` while we change it.
-                        Arc::get_mut(&mut spare)
-                            .expect("spare waker is unshared")
-                            .index = index;
-                        spare
-                    }
-                    None => Arc::new(ChildWaker {
-                        shared: self.shared.clone(),
-                        index,
-                        queued: AtomicBool::new(false),
-                    }),
-                };
-                let waker = Waker::from(child.clone());
-                slot.insert(Slot { child, waker })
-            }
-        };
-        // A swap, not a store: reading the last waker's `true` acquires what that child
-        // published before waking, even when its wake found the flag already set.
-        slot.child.queued.swap(false, Ordering::AcqRel);
-        &slot.waker
+    /// Slot `index`'s waker, to poll its child with; clears the child's `queued` flag.
+    pub(crate) fn waker_for(&self, index: usize) -> WakerRef<'_> {
+        self.wakers.waker_for(index)
     }
 
     /// Polls woken children (through `poll_child`, which answers `None` for an empty slot)
-    /// until one finishes: `Ready((index, output))`. Its waker is released.
+    /// until one finishes: `Ready((index, output))`.
     ///
     /// With `charge_budget`, each child poll spends one unit of the task's cooperative
     /// budget; without it (children that spend it themselves) the walk still stops once the
@@ -233,7 +191,7 @@ impl ReadyList {
             };
             let could_refill = may_refill;
             // `next` hands out a fresh slot exactly when the local list is used up.
-            let fresh = self.pos == self.local.len() && self.fresh < self.wakers.len();
+            let fresh = self.pos == self.local.len() && self.fresh < self.len;
             let Some(index) = self.next(cx.waker(), &mut may_refill) else {
                 if !could_refill {
                     // We already refilled once in this poll and more may have been woken
@@ -249,7 +207,7 @@ impl ReadyList {
                 poll_child(index, &mut Context::from_waker(Waker::noop()))
             } else {
                 let waker = self.waker_for(index);
-                poll_child(index, &mut Context::from_waker(waker))
+                poll_child(index, &mut Context::from_waker(&waker))
             };
             if fresh_before_yield && matches!(polled, Some(Poll::Pending)) {
                 self.fresh -= 1; // polled again, with a waker, on the next walk
@@ -265,18 +223,7 @@ impl ReadyList {
                 coop.made_progress();
             }
             if let Poll::Ready(output) = polled {
-                self.release(index);
                 return Poll::Ready((index, output));
-            }
-        }
-    }
-
-    /// Slot `index`'s child finished: keep its waker as the spare if nobody else holds it.
-    pub(crate) fn release(&mut self, index: usize) {
-        if let Some(Slot { mut child, waker }) = self.wakers[index].take() {
-            drop(waker);
-            if self.spare.is_none() && Arc::get_mut(&mut child).is_some() {
-                self.spare = Some(child);
             }
         }
     }
