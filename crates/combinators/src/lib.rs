@@ -66,8 +66,9 @@
 //! - Channels, locks and `Event`: `weave-sync`.
 
 #![warn(missing_docs)]
-// One `unsafe` block, with a measured reason: pinning `join_all`'s children in one slice
-// (see `join_all.rs`). Everything else is safe code.
+// `unsafe` in two places, each with a measured reason: pinning `join_all`'s children in one
+// slice (`join_all.rs`), and the children's wakers allocated a block at a time
+// (`ready/wakers.rs`). Everything else is safe code.
 #![deny(unsafe_code)]
 
 mod as_completed;
