@@ -8,7 +8,16 @@
 pub(super) fn finding(name: &str) -> Option<&'static str> {
     Some(match name {
         "join_set" => {
-            "Was quadratic through the budget (each `JoinHandle` refused once the task's budget was spent and re-queued itself, so one `join_next` walked every remaining child); fixed in weave-combinators (`Unordered::poll_next` stops once the budget is spent, pinned by unit tests): 12.5 µs/task → 148–175 ns/task at 100,000, now 0.12–0.5× tokio's `JoinSet`. smol has no join set: its row awaits a plain `Vec` of tasks in order, with no readiness tracking, so it is a floor rather than a peer (Weave 1.15–1.27× it). Next step: an intrusive ready list instead of the `Mutex<Vec<usize>>` (see join_all)."
+            "Instructions (callgrind on the report binary, weave_ct, warm-up plus one round of 100,000 \
+             tasks): 408M before this work, 250M now, smol's plain `Vec` of tasks 272M. Two changes in \
+             weave-combinators: `JoinSet` yields once before it registers a waker on children it \
+             has just spawned (most have finished when it comes back, and cost one poll instead of \
+             a waker allocation, a registration in the task and a wake), and the children's \
+             wakers are allocated a block at a time (crates/combinators/src/ready/wakers.rs). \
+             What is left is the task itself (allocate, schedule, run, free; malloc and free alone \
+             are a quarter of the instructions). smol has no join set: its row awaits a `Vec` of \
+             tasks in order, a floor rather than a peer. Next step: a per-thread free list of task \
+             cells of the common sizes."
         }
         "mutex" => {
             "smol's `async_lock::Mutex` takes an uncontended lock with one compare-exchange and \
@@ -28,19 +37,23 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              try-first fast path."
         }
         "timeout_cancel" => {
-            "On one thread Weave is 0.87–1.4× tokio across full runs; on two workers it ties. \
-             Each item is one timer insert and remove plus one trip through the \
-             scheduler (the wrapped future is pending once); PERF.md's limit for the timer \
-             part alone is 3.9 ns, so ~95 % of the cost is the executor round trip and the \
-             `Timeout` future around it. Next step: profile `weave_timer::Timeout::poll` \
-             with callgrind at this size."
+            "Instructions per timeout (callgrind on the report binary, 1,000,000 timeouts plus the \
+             warm-up, one thread): Weave 1,005, tokio 1,227, smol 1,625; the cost is spread \
+             over the timer's register and deregister (~250), the `Sleep` and `Timeout` futures \
+             (~300), one trip through the scheduler (~250) and one clock read, with no single \
+             hot spot. Wall-clock ratios move between 0.77 and 1.4× tokio_ct across full runs, \
+             more than the 18 % instruction gap, so the time goes elsewhere than instructions \
+             (the clock read, cache misses). Next step: `perf stat` cycles and cache misses per \
+             timeout on both runtimes, on a machine where perf counters are available."
         }
         "join_all_10k" | "join_all_100k" => {
-            "`weave::future::join_all` is at parity with `futures::future::join_all` (~100 ns \
-             per child pending once), not 0.8×. Not profiled at this size; the suspect is the \
-             wake: each `ChildWaker` pushes its index onto a `Mutex<Vec<usize>>` shared queue \
-             (crates/combinators/src/ready.rs:20–25, 57) where `FuturesUnordered` uses a \
-             lock-free intrusive queue. Next step: perf/callgrind of this workload."
+            "Instructions (callgrind on the report binary, weave_ct against tokio_ct's \
+             `futures::future::join_all`, warm-up plus one round of 100,000 children pending \
+             once): 71M against 223M. It was 166M: a third went to allocating and freeing one \
+             `Arc` waker per child; the wakers now live in one block per `join_all` \
+             (crates/combinators/src/ready/wakers.rs) and are lent to each poll without touching \
+             a reference count. What remains per child: two polls, one wake through the \
+             `Mutex<Vec<usize>>` ready queue (an uncontended lock) and the budget checks."
         }
         "tcp_echo_50x64B" => {
             "Between runs on this shared machine both Weave rows move around the targets (three \
