@@ -5,17 +5,15 @@
 //! for a bounded time, and writes requests per second and latency percentiles into
 //! docs/benchmarks.md (the `http` section, kept when the rest of the page is regenerated).
 //!
-//! Both servers read through a stack buffer: `weave::hyper::HyperIo` over Weave's sockets, and
-//! the same few lines over tokio's here ([`TokioHyperIo`]), so hyper sees the same I/O shim
-//! on both (hyper-util's `TokioIo` skips the copy with `unsafe`, which this crate forbids).
+//! Each server runs hyper the way its users do: `weave::hyper::HyperIo` over Weave's sockets,
+//! and hyper-util's `TokioIo` over tokio's (which reads straight into hyper's buffer, where
+//! `HyperIo`, free of `unsafe`, reads through a reused scratch buffer and copies).
 
 use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::process::Command;
-use std::task::{Context, Poll};
 use std::thread;
 use std::time::Duration;
 
@@ -25,6 +23,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
 
 use crate::runtimes::WORKERS;
 
@@ -176,7 +175,7 @@ fn tokio_server(
                 stream.set_nodelay(true).ok();
                 tokio::spawn(async move {
                     http1::Builder::new()
-                        .serve_connection(TokioHyperIo(stream), service_fn(hello))
+                        .serve_connection(TokioIo::new(stream), service_fn(hello))
                         .await
                         .ok();
                 });
@@ -184,63 +183,6 @@ fn tokio_server(
         });
         stopped.recv().await.ok();
     });
-}
-
-/// hyper's I/O traits over a tokio stream, through a stack buffer like `weave::hyper::HyperIo`.
-#[derive(Debug)]
-pub struct TokioHyperIo<T>(pub T);
-
-/// The most one read takes, as in `weave::hyper::HyperIo`.
-const READ_CHUNK: usize = 8 * 1024;
-
-impl<T: tokio::io::AsyncRead + Unpin> hyper::rt::Read for TokioHyperIo<T> {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        mut buf: hyper::rt::ReadBufCursor<'_>,
-    ) -> Poll<io::Result<()>> {
-        let mut chunk = [0u8; READ_CHUNK];
-        let len = buf.remaining().min(READ_CHUNK);
-        let mut read = tokio::io::ReadBuf::new(&mut chunk[..len]);
-        match Pin::new(&mut self.get_mut().0).poll_read(cx, &mut read) {
-            Poll::Ready(Ok(())) => {
-                buf.put_slice(read.filled());
-                Poll::Ready(Ok(()))
-            }
-            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-}
-
-impl<T: tokio::io::AsyncWrite + Unpin> hyper::rt::Write for TokioHyperIo<T> {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().0).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.0.is_write_vectored()
-    }
 }
 
 /// What `wrk` measured against one server.
@@ -340,8 +282,8 @@ pub fn render(load: Load, rounds: usize, results: &[(HttpServer, WrkResult)]) ->
         out,
         "## HTTP: hyper hello world, loaded by wrk\n\n\
          A hyper 1.x HTTP/1.1 server answering `Hello, World!` on 127.0.0.1, one task per \
-         connection, on Weave (`weave::hyper::HyperIo`) and on tokio (the same stack-buffer \
-         shim); `wrk -t{} -c{} -d{}s --latency` on the same machine, so wrk and the server share \
+         connection, on Weave (`weave::hyper::HyperIo`) and on tokio (hyper-util's `TokioIo`, \
+         as tokio users run it); `wrk -t{} -c{} -d{}s --latency` on the same machine, so wrk and the server share \
          the 2 cores. {rounds} round(s), servers interleaved; the table shows the round with the \
          median requests/s. Target: weave ≥ 1.1 × tokio on req/s.\n\n\
          | server | req/s | p50 | p75 | p90 | p99 |\n|---|---:|---:|---:|---:|---:|\n",
@@ -374,17 +316,19 @@ pub fn render(load: Load, rounds: usize, results: &[(HttpServer, WrkResult)]) ->
     out
 }
 
-/// What one run's ratio is worth on this machine (three full runs of the same day).
+/// What one run's ratio is worth on this machine, and where the time goes.
 const SPREAD: &str =
     "**Finding.** wrk and the server share the two cores, so one run moves a lot: three full \
     runs on 2026-11-24 gave weave_mt / tokio_mt = 0.89, 1.09 and 0.88, weave_ct / tokio_ct = \
-    0.82, 1.10 and 1.00, and the absolute rates swung ~2× between runs (weave_mt 57k–101k \
-    req/s). perf of a weave_ct and a tokio_ct server shows both spending most of their time in \
-    the kernel's TCP path; the Weave side's top user-space entry is `memset`, which fits the \
-    zeroing of the 8 KiB stack buffer in `weave::hyper::HyperIo::poll_read` (crates/weave/src/hyper.rs:64, ~1 % of \
-    samples; the tokio shim here does the same). The ≥ 1.1× target is not met in these runs; \
-    the next step is more, longer rounds on a quiet machine, and reading into hyper's \
-    uninitialised buffer without the zeroing.\n\n";
+    0.82, 1.10 and 1.00, and the absolute rates swung ~2× between runs. The server's \
+    syscalls are already minimal on both: strace -c on the current-thread server threads \
+    counts one `recvfrom` and one `sendto` (tokio: `writev`) per request and an `epoll_wait` \
+    per ~50 requests, for Weave and tokio alike. User-space work is small next to the \
+    kernel's TCP path: under callgrind (which serialises the threads, so indicative only) \
+    the weave_ct server spends ~6,900 instructions per request, hyper included. What is \
+    left for the runtime to win is therefore a few percent of the server's CPU time, and the \
+    ≥ 1.1× target was not reached in these runs. Next step: pin wrk and the server to one \
+    core each (taskset) so that the scheduler's placement stops dominating the spread.\n\n";
 
 /// µs as `123 µs` or `1.23 ms`.
 fn latency(micros: f64) -> String {
