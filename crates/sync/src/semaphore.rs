@@ -28,7 +28,7 @@ use weave_core::loom::sync::Mutex;
 // Owned permits take a std `Arc` (loom's cannot be a `self` type, and users hold std's).
 use std::sync::Arc;
 
-use crate::util::lock;
+use crate::util::{keep_spent, lock};
 use crate::wait_list::{wake_all, Key, WaitList};
 
 const CLOSED: usize = 1;
@@ -498,9 +498,7 @@ impl Future for Acquire<'_> {
             // too; async-lock does not).
             let coop = ready!(budget::poll_proceed(cx));
             if self.sem.try_acquire_raw(self.requested).is_ok() {
-                // Progress: the unit stays spent, and forgetting the guard skips its
-                // (out-of-line) refund check. It owns nothing, so nothing leaks.
-                std::mem::forget(coop);
+                keep_spent(coop);
                 return Poll::Ready(Ok(()));
             }
             return self.poll_first_slow(cx, coop);
