@@ -20,7 +20,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{ready, Context, Poll, Waker};
+use std::task::{ready, Context, Poll};
 
 use weave_core::budget;
 use weave_core::loom::sync::atomic::{AtomicUsize, Ordering};
@@ -29,7 +29,7 @@ use weave_core::loom::sync::Mutex;
 use std::sync::Arc;
 
 use crate::util::{keep_spent, lock};
-use crate::wait_list::{wake_all, Key, WaitList};
+use crate::wait_list::{Key, WaitList, Wakers};
 
 const CLOSED: usize = 1;
 const WAITERS: usize = 2;
@@ -170,7 +170,7 @@ impl Semaphore {
     /// # });
     /// ```
     pub fn close(&self) {
-        let mut wakers = Vec::new();
+        let mut wakers = Wakers::default();
         {
             let mut waiters = lock(&self.waiters);
             // Under the lock: no acquirer can be between "saw no CLOSED" and "queued".
@@ -183,7 +183,7 @@ impl Semaphore {
                 wakers.push(w);
             }
         }
-        wake_all(wakers);
+        wakers.wake_all();
     }
 
     /// Waits for one permit. Cancel-safe: dropping the future gives back its place and any
@@ -379,22 +379,17 @@ impl Semaphore {
     #[cold]
     #[inline(never)]
     fn release_to_waiters(&self, n: usize) {
-        let mut wakers = Vec::new();
+        let mut wakers = Wakers::default();
         {
             let mut waiters = lock(&self.waiters);
             self.release_locked(&mut waiters, n, &mut wakers);
         }
-        wake_all(wakers);
+        wakers.wake_all();
     }
 
     /// Hands `n` permits to the queue front to back, then, if the queue is empty, clears
     /// `WAITERS` and stores what is left in the atomic.
-    fn release_locked(
-        &self,
-        waiters: &mut WaitList<Waiter>,
-        mut n: usize,
-        wakers: &mut Vec<Waker>,
-    ) {
+    fn release_locked(&self, waiters: &mut WaitList<Waiter>, mut n: usize, wakers: &mut Wakers) {
         while n > 0 {
             let Some(front) = waiters.front_mut() else {
                 break;
@@ -558,14 +553,14 @@ impl Acquire<'_> {
     #[cold]
     #[inline(never)]
     fn cancel(&mut self, key: Key) {
-        let mut wakers = Vec::new();
+        let mut wakers = Wakers::default();
         {
             let mut waiters = lock(&self.sem.waiters);
             let (waiter, _signalled) = waiters.remove(key);
             let held = self.requested - waiter.remaining;
             self.sem.release_locked(&mut waiters, held, &mut wakers);
         }
-        wake_all(wakers);
+        wakers.wake_all();
     }
 }
 
