@@ -162,3 +162,44 @@ fn notify_one_racing_first_poll_is_not_lost() {
         notifier.join().unwrap();
     });
 }
+
+#[test]
+fn mpsc_cancelled_send_racing_recv_passes_slot_on() {
+    // `Sender::send` is a hand-written future over the semaphore's `Acquire`: a send dropped
+    // while queued on a full channel, racing the receive that frees the slot, must pass the
+    // slot to the next queued send (whether it had been granted the slot or not).
+    loom::model(|| {
+        let (tx, mut rx) = mpsc::channel(1);
+        tx.try_send(1).unwrap();
+        let mut first = Box::pin(tx.send(2));
+        let mut second = Box::pin(tx.send(3));
+        assert!(poll_once(first.as_mut()).is_pending());
+        assert!(poll_once(second.as_mut()).is_pending());
+        let receiver = thread::spawn(move || {
+            assert_eq!(rx.try_recv(), Ok(1));
+            rx
+        });
+        drop(first);
+        let mut rx = receiver.join().unwrap();
+        match poll_once(second.as_mut()) {
+            Poll::Ready(sent) => assert!(sent.is_ok()),
+            Poll::Pending => panic!("slot lost with the cancelled send"),
+        }
+        assert_eq!(rx.try_recv(), Ok(3));
+    });
+}
+
+#[test]
+fn mutex_inlined_fast_paths_from_two_threads() {
+    // Both threads go through `Mutex::lock`'s inlined poll and the guard's inlined release:
+    // either both take the free lock by compare-exchange in turn, or one queues and gets the
+    // lock handed over. loom's `UnsafeCell` checks that the two increments never overlap.
+    loom::model(|| {
+        let mutex = Arc::new(Mutex::new(0));
+        let m = mutex.clone();
+        let other = thread::spawn(move || loom::future::block_on(async { *m.lock().await += 1 }));
+        loom::future::block_on(async { *mutex.lock().await += 1 });
+        other.join().unwrap();
+        assert_eq!(*mutex.try_lock().unwrap(), 2);
+    });
+}

@@ -5,19 +5,26 @@
 //! the proof that its holder may touch the data.
 
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
 use weave_core::loom::cell::UnsafeCell;
 // Owned guards take a std `Arc` (loom's cannot be a `self` type, and users hold std's).
 use std::sync::Arc;
 
-use crate::semaphore::Semaphore;
+use crate::semaphore::{Acquire, Semaphore};
 
 /// A mutual-exclusion lock for async code, handed out in the order tasks asked for it.
 ///
 /// Holding the guard across an `.await` is fine (that is what it is for). For data that is
 /// only touched between awaits, `std::sync::Mutex` is cheaper.
+///
+/// Each `lock` spends one unit of the cooperative budget even when the lock is free (see
+/// [`Semaphore`](crate::Semaphore#cooperative-budget)), so a task that locks a free mutex in
+/// a loop still yields now and then; `try_lock` spends none.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -76,11 +83,13 @@ impl<T> Mutex<T> {
     /// assert_eq!(*m.lock().await, [1, 2]);
     /// # });
     /// ```
-    pub async fn lock(&self) -> MutexGuard<'_, T> {
-        // The semaphore is never closed, so the acquire cannot fail.
-        let acquired = self.sem.acquire_raw(1).await;
-        debug_assert!(acquired.is_ok());
-        MutexGuard { lock: self }
+    pub fn lock(&self) -> impl Future<Output = MutexGuard<'_, T>> + '_ {
+        // A hand-written future rather than an `async fn` around the acquire: on the
+        // uncontended path the whole lock is then one inlined poll.
+        Lock {
+            acquire: self.sem.acquire_raw(1),
+            mutex: self,
+        }
     }
 
     /// Takes the lock if it is free and nobody is queued.
@@ -149,6 +158,24 @@ impl<T> Mutex<T> {
     /// Consumes the mutex, returning the data.
     pub fn into_inner(self) -> T {
         self.data.into_inner()
+    }
+}
+
+/// The future of [`Mutex::lock`].
+struct Lock<'a, T> {
+    acquire: Acquire<'a>,
+    mutex: &'a Mutex<T>,
+}
+
+impl<'a, T> Future for Lock<'a, T> {
+    type Output = MutexGuard<'a, T>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<MutexGuard<'a, T>> {
+        let acquired = ready!(Pin::new(&mut self.acquire).poll(cx));
+        // The semaphore is never closed, so the acquire cannot fail.
+        debug_assert!(acquired.is_ok());
+        Poll::Ready(MutexGuard { lock: self.mutex })
     }
 }
 

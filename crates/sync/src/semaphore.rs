@@ -20,7 +20,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{ready, Context, Poll, Waker};
+use std::task::{ready, Context, Poll};
 
 use weave_core::budget;
 use weave_core::loom::sync::atomic::{AtomicUsize, Ordering};
@@ -28,14 +28,24 @@ use weave_core::loom::sync::Mutex;
 // Owned permits take a std `Arc` (loom's cannot be a `self` type, and users hold std's).
 use std::sync::Arc;
 
-use crate::util::lock;
-use crate::wait_list::{wake_all, Key, WaitList};
+use crate::util::{keep_spent, lock};
+use crate::wait_list::{Key, WaitList, Wakers};
 
 const CLOSED: usize = 1;
 const WAITERS: usize = 2;
 const SHIFT: usize = 2;
 
 /// A counting semaphore handing out permits in FIFO order.
+///
+/// # Cooperative budget
+///
+/// Every `acquire*` spends one unit of Weave's cooperative budget
+/// ([`weave_core::budget`]), even when the permits are free: a loop that only ever takes
+/// free permits still yields to the other tasks once its budget is spent, instead of
+/// holding the thread for good (tokio charges the same way; async-lock's semaphore never
+/// yields). With the budget spent, an acquire returns `Pending` and wakes its task before
+/// touching the semaphore. Otherwise an uncontended acquire is that one budget unit and one
+/// compare-exchange, and a release one compare-exchange; `try_acquire*` spends no budget.
 ///
 /// ```
 /// use weave_sync::Semaphore;
@@ -160,7 +170,7 @@ impl Semaphore {
     /// # });
     /// ```
     pub fn close(&self) {
-        let mut wakers = Vec::new();
+        let mut wakers = Wakers::default();
         {
             let mut waiters = lock(&self.waiters);
             // Under the lock: no acquirer can be between "saw no CLOSED" and "queued".
@@ -173,7 +183,7 @@ impl Semaphore {
                 wakers.push(w);
             }
         }
-        wake_all(wakers);
+        wakers.wake_all();
     }
 
     /// Waits for one permit. Cancel-safe: dropping the future gives back its place and any
@@ -186,8 +196,9 @@ impl Semaphore {
     /// assert_eq!(permit.num_permits(), 1);
     /// # });
     /// ```
-    pub async fn acquire(&self) -> Result<SemaphorePermit<'_>, AcquireError> {
-        self.acquire_many(1).await
+    #[inline]
+    pub fn acquire(&self) -> impl Future<Output = Result<SemaphorePermit<'_>, AcquireError>> + '_ {
+        self.acquire_many(1)
     }
 
     /// Waits for `n` permits at once; queued in FIFO order like a single acquire (a large
@@ -202,12 +213,16 @@ impl Semaphore {
     /// assert_eq!(sem.available_permits(), 5);
     /// # });
     /// ```
-    pub async fn acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, AcquireError> {
-        self.acquire_raw(n as usize).await?;
-        Ok(SemaphorePermit {
-            sem: self,
-            permits: n as usize,
-        })
+    #[inline]
+    pub fn acquire_many(
+        &self,
+        n: u32,
+    ) -> impl Future<Output = Result<SemaphorePermit<'_>, AcquireError>> + '_ {
+        // Hand-written rather than `async fn`: an uncontended acquire is then one inlined
+        // poll, with no state machines nested around it.
+        AcquirePermit {
+            acquire: self.acquire_raw(n as usize),
+        }
     }
 
     /// Takes one permit if one is free and nobody is queued.
@@ -218,6 +233,7 @@ impl Semaphore {
     /// let _p = sem.try_acquire().unwrap();
     /// assert_eq!(sem.try_acquire().unwrap_err(), TryAcquireError::NoPermits);
     /// ```
+    #[inline]
     pub fn try_acquire(&self) -> Result<SemaphorePermit<'_>, TryAcquireError> {
         self.try_acquire_many(1)
     }
@@ -229,6 +245,7 @@ impl Semaphore {
     /// assert!(sem.try_acquire_many(3).is_err());
     /// assert!(sem.try_acquire_many(2).is_ok());
     /// ```
+    #[inline]
     pub fn try_acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, TryAcquireError> {
         self.try_acquire_raw(n as usize)?;
         Ok(SemaphorePermit {
@@ -292,6 +309,7 @@ impl Semaphore {
     }
 
     /// The fast path: one compare-exchange, refused while anyone is queued (fairness).
+    #[inline]
     pub(crate) fn try_acquire_raw(&self, n: usize) -> Result<(), TryAcquireError> {
         let mut cur = self.state.load(Ordering::Acquire);
         loop {
@@ -320,6 +338,7 @@ impl Semaphore {
     }
 
     /// Waits for `n` permits without wrapping them in a guard (the caller releases them).
+    #[inline]
     pub(crate) fn acquire_raw(&self, n: usize) -> Acquire<'_> {
         assert!(n <= Self::MAX_PERMITS, "too many permits requested");
         Acquire {
@@ -330,12 +349,13 @@ impl Semaphore {
     }
 
     /// Gives `n` permits back (to the queue first).
+    ///
+    /// Inlined into every guard's `Drop`: with nobody queued this is a load and one
+    /// compare-exchange; the queue is handled out of line.
+    #[inline]
     pub(crate) fn release(&self, n: usize) {
         let mut cur = self.state.load(Ordering::Relaxed);
-        loop {
-            if cur & WAITERS != 0 {
-                break;
-            }
+        while cur & WAITERS == 0 {
             assert!(
                 (cur >> SHIFT) + n <= Self::MAX_PERMITS,
                 "semaphore permit count overflow"
@@ -352,23 +372,24 @@ impl Semaphore {
                 Err(actual) => cur = actual,
             }
         }
-        // Someone is queued: hand the permits over under the lock.
-        let mut wakers = Vec::new();
+        self.release_to_waiters(n);
+    }
+
+    /// Someone is queued (`WAITERS` was seen set): hand the permits over under the lock.
+    #[cold]
+    #[inline(never)]
+    fn release_to_waiters(&self, n: usize) {
+        let mut wakers = Wakers::default();
         {
             let mut waiters = lock(&self.waiters);
             self.release_locked(&mut waiters, n, &mut wakers);
         }
-        wake_all(wakers);
+        wakers.wake_all();
     }
 
     /// Hands `n` permits to the queue front to back, then, if the queue is empty, clears
     /// `WAITERS` and stores what is left in the atomic.
-    fn release_locked(
-        &self,
-        waiters: &mut WaitList<Waiter>,
-        mut n: usize,
-        wakers: &mut Vec<Waker>,
-    ) {
+    fn release_locked(&self, waiters: &mut WaitList<Waiter>, mut n: usize, wakers: &mut Wakers) {
         while n > 0 {
             let Some(front) = waiters.front_mut() else {
                 break;
@@ -462,63 +483,112 @@ pub(crate) struct Acquire<'a> {
 impl Future for Acquire<'_> {
     type Output = Result<(), AcquireError>;
 
+    /// The first poll of an uncontended acquire stays inline in the caller's future: spend a
+    /// unit of the budget, then one compare-exchange. Everything else is out of line.
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let coop = ready!(budget::poll_proceed(cx));
-        let this = &mut *self;
-        let result = match this.key {
-            None => match this.sem.try_acquire_raw(this.requested) {
-                Ok(()) => Ok(()),
-                Err(TryAcquireError::Closed) => Err(AcquireError(())),
-                Err(TryAcquireError::NoPermits) => {
-                    match this.sem.acquire_locked(this.requested, cx) {
-                        Ok(result) => result,
-                        Err(key) => {
-                            this.key = Some(key);
-                            return Poll::Pending;
-                        }
-                    }
-                }
-            },
-            Some(key) => {
-                let mut waiters = lock(&this.sem.waiters);
-                match waiters.poll_key(key, cx) {
-                    Poll::Pending => return Poll::Pending,
-                    Poll::Ready(waiter) => {
-                        this.key = None;
-                        if waiter.closed {
-                            // Permits granted before the close are returned; the semaphore is
-                            // closed but permits still count for `available_permits`.
-                            let held = this.requested - waiter.remaining;
-                            drop(waiters);
-                            if held > 0 {
-                                this.sem.release(held);
-                            }
-                            Err(AcquireError(()))
-                        } else {
-                            Ok(())
-                        }
-                    }
-                }
+        if self.key.is_none() {
+            // The budget is charged even when the permit is free: a task that only ever takes
+            // free permits must still yield to its neighbours now and then (tokio charges
+            // too; async-lock does not).
+            let coop = ready!(budget::poll_proceed(cx));
+            if self.sem.try_acquire_raw(self.requested).is_ok() {
+                keep_spent(coop);
+                return Poll::Ready(Ok(()));
+            }
+            return self.poll_first_slow(cx, coop);
+        }
+        self.poll_queued(cx)
+    }
+}
+
+impl Acquire<'_> {
+    /// First poll, fast path refused: closed, or take what is there and queue for the rest.
+    #[inline(never)]
+    fn poll_first_slow(
+        &mut self,
+        cx: &mut Context<'_>,
+        coop: budget::RestoreOnPending,
+    ) -> Poll<Result<(), AcquireError>> {
+        let result = match self.sem.acquire_locked(self.requested, cx) {
+            Ok(result) => result,
+            Err(key) => {
+                // Dropping `coop` refunds the unit: waiting is not progress.
+                self.key = Some(key);
+                return Poll::Pending;
             }
         };
         coop.made_progress();
         Poll::Ready(result)
     }
-}
 
-impl Drop for Acquire<'_> {
-    fn drop(&mut self) {
-        let Some(key) = self.key.take() else { return };
-        // Cancelled while queued: leave the queue and give back whatever we were granted, so
-        // the next waiter gets it (nothing is lost, nobody is stuck behind a dead entry).
-        let mut wakers = Vec::new();
+    /// Polled again while queued: see whether the permits (or a close) arrived.
+    #[inline(never)]
+    fn poll_queued(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
+        let key = self.key.expect("queued acquire has a key");
+        let coop = ready!(budget::poll_proceed(cx));
+        let mut waiters = lock(&self.sem.waiters);
+        let waiter = match waiters.poll_key(key, cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(waiter) => waiter,
+        };
+        drop(waiters);
+        self.key = None;
+        coop.made_progress();
+        if waiter.closed {
+            // Permits granted before the close are returned; the semaphore is closed but
+            // permits still count for `available_permits`.
+            let held = self.requested - waiter.remaining;
+            if held > 0 {
+                self.sem.release(held);
+            }
+            Poll::Ready(Err(AcquireError(())))
+        } else {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    /// Cancelled while queued: leave the queue and give back whatever we were granted, so
+    /// the next waiter gets it (nothing is lost, nobody is stuck behind a dead entry).
+    #[cold]
+    #[inline(never)]
+    fn cancel(&mut self, key: Key) {
+        let mut wakers = Wakers::default();
         {
             let mut waiters = lock(&self.sem.waiters);
             let (waiter, _signalled) = waiters.remove(key);
             let held = self.requested - waiter.remaining;
             self.sem.release_locked(&mut waiters, held, &mut wakers);
         }
-        wake_all(wakers);
+        wakers.wake_all();
+    }
+}
+
+impl Drop for Acquire<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(key) = self.key.take() {
+            self.cancel(key);
+        }
+    }
+}
+
+/// The future of [`Semaphore::acquire_many`]: an [`Acquire`] that wraps its permits in a
+/// guard.
+struct AcquirePermit<'a> {
+    acquire: Acquire<'a>,
+}
+
+impl<'a> Future for AcquirePermit<'a> {
+    type Output = Result<SemaphorePermit<'a>, AcquireError>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        ready!(Pin::new(&mut self.acquire).poll(cx))?;
+        Poll::Ready(Ok(SemaphorePermit {
+            sem: self.acquire.sem,
+            permits: self.acquire.requested,
+        }))
     }
 }
 
@@ -560,6 +630,7 @@ impl SemaphorePermit<'_> {
 }
 
 impl Drop for SemaphorePermit<'_> {
+    #[inline]
     fn drop(&mut self) {
         if self.permits > 0 {
             self.sem.release(self.permits);
@@ -602,6 +673,7 @@ impl OwnedSemaphorePermit {
 }
 
 impl Drop for OwnedSemaphorePermit {
+    #[inline]
     fn drop(&mut self) {
         if self.permits > 0 {
             self.sem.release(self.permits);

@@ -211,6 +211,43 @@ impl<T> WaitList<T> {
     }
 }
 
+/// Wakers collected under a lock and woken, in order, once it is released.
+///
+/// The first waker is kept inline: the common hand-over to a single waiter (a mutex
+/// unlock with tasks queued) then allocates nothing, where a `Vec` would pay a malloc and a
+/// free per hand-over.
+#[derive(Default)]
+pub(crate) struct Wakers {
+    first: Option<Waker>,
+    rest: Vec<Waker>,
+}
+
+impl Wakers {
+    pub(crate) fn push(&mut self, waker: Waker) {
+        if self.first.is_none() {
+            self.first = Some(waker);
+        } else {
+            self.rest.push(waker);
+        }
+    }
+
+    /// Wakes them all, first collected first; call after releasing the lock.
+    pub(crate) fn wake_all(self) {
+        if let Some(first) = self.first {
+            first.wake();
+        }
+        wake_all(self.rest);
+    }
+}
+
+impl Extend<Waker> for Wakers {
+    fn extend<I: IntoIterator<Item = Waker>>(&mut self, wakers: I) {
+        for waker in wakers {
+            self.push(waker);
+        }
+    }
+}
+
 /// Wakes every waker in the list; call after releasing the lock.
 pub(crate) fn wake_all(wakers: Vec<Waker>) {
     for waker in wakers {

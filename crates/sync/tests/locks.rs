@@ -304,3 +304,33 @@ fn acquiring_zero_permits_never_waits() {
         assert!(sem.try_acquire_many(0).is_ok());
     });
 }
+
+#[test]
+fn free_lock_and_acquire_loops_still_yield_to_neighbours() {
+    // The uncontended paths spend the cooperative budget: a task that only ever takes a free
+    // lock or permit must let a neighbour on the same thread run. Without that, this test
+    // never ends (the spinning task would hold the only thread for good).
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let ex = weave_executor::LocalExecutor::new();
+    let mutex = Arc::new(Mutex::new(0u64));
+    let sem = Arc::new(Semaphore::new(1));
+    let stop = Arc::new(AtomicBool::new(false));
+    let spinner = {
+        let (mutex, sem, stop) = (mutex.clone(), sem.clone(), stop.clone());
+        ex.spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                *mutex.lock().await += 1;
+                drop(sem.acquire().await.unwrap());
+            }
+        })
+    };
+    let stopper = {
+        let stop = stop.clone();
+        ex.spawn(async move { stop.store(true, Ordering::Relaxed) })
+    };
+    ex.block_on(async {
+        stopper.await.unwrap();
+        spinner.await.unwrap();
+    });
+    assert!(*mutex.try_lock().unwrap() > 0);
+}

@@ -1,15 +1,15 @@
 //! The bounded flavour: [`channel`], [`Sender`], [`Receiver`], [`Permit`].
 
 use std::fmt;
-use std::future::poll_fn;
+use std::future::{poll_fn, Future};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
 use weave_core::loom::sync::Arc;
 
 use super::chan::{Chan, RxCore};
 use super::error::{SendError, TryRecvError, TrySendError};
-use crate::semaphore::TryAcquireError;
+use crate::semaphore::{Acquire, TryAcquireError};
 
 /// A channel holding at most `capacity` messages; `send` waits while it is full.
 ///
@@ -71,14 +71,14 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.send(2).await.unwrap_err().0, 2);
     /// # });
     /// ```
-    pub async fn send(&self, value: T) -> Result<(), SendError<T>> {
-        if self.sem().acquire_raw(1).await.is_err() {
-            return Err(SendError(value));
+    pub fn send(&self, value: T) -> impl Future<Output = Result<(), SendError<T>>> + '_ {
+        // Hand-written rather than `async fn`: a send that finds room is then one inlined
+        // poll (budget, one compare-exchange, the push) with no state machine around it.
+        Sending {
+            chan: &self.chan,
+            acquire: self.sem().acquire_raw(1),
+            value: Some(value),
         }
-        self.chan.push(value, true).map_err(|value| {
-            self.chan.release_capacity();
-            SendError(value)
-        })
     }
 
     /// Sends `value` if there is room now.
@@ -186,6 +186,38 @@ impl<T> Sender<T> {
     /// Whether both senders feed the same channel.
     pub fn same_channel(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.chan, &other.chan)
+    }
+}
+
+/// The future of [`Sender::send`]: waits for a slot, then pushes the value.
+struct Sending<'a, T> {
+    chan: &'a Arc<Chan<T>>,
+    acquire: Acquire<'a>,
+    /// Taken when the future completes.
+    value: Option<T>,
+}
+
+// The value is only ever moved, never pinned.
+impl<T> Unpin for Sending<'_, T> {}
+
+impl<T> Future for Sending<'_, T> {
+    type Output = Result<(), SendError<T>>;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let acquired = ready!(Pin::new(&mut this.acquire).poll(cx));
+        let value = this
+            .value
+            .take()
+            .expect("send future polled after completion");
+        if acquired.is_err() {
+            return Poll::Ready(Err(SendError(value)));
+        }
+        Poll::Ready(this.chan.push(value, true).map_err(|value| {
+            this.chan.release_capacity();
+            SendError(value)
+        }))
     }
 }
 

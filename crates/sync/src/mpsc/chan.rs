@@ -22,7 +22,7 @@ use weave_core::loom::sync::atomic::{AtomicUsize, Ordering};
 use weave_core::loom::sync::Mutex;
 
 use crate::semaphore::Semaphore;
-use crate::util::lock;
+use crate::util::{keep_spent, lock};
 
 use super::error::TryRecvError;
 
@@ -161,6 +161,7 @@ impl<T> RxCore<T> {
 
     /// Refills the private buffer from the shared queue. `Err(true)`: nothing there and
     /// nothing can come; `Err(false)`: nothing there yet (waker stored if `cx` given).
+    #[inline(never)]
     fn refill(&mut self, cx: Option<&mut Context<'_>>) -> Result<(), bool> {
         self.flush();
         let mut state = lock(&self.chan.state);
@@ -180,6 +181,9 @@ impl<T> RxCore<T> {
         Err(false)
     }
 
+    /// Inlined into the caller: with messages in the private buffer a receive is a budget
+    /// unit and a `pop_front`; the shared queue is only touched by the out-of-line refill.
+    #[inline]
     pub(super) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let coop = ready!(budget::poll_proceed(cx));
         if self.buf.is_empty() {
@@ -189,7 +193,7 @@ impl<T> RxCore<T> {
                 Err(false) => return Poll::Pending,
             }
         }
-        coop.made_progress();
+        keep_spent(coop);
         Poll::Ready(self.take_local())
     }
 
