@@ -106,6 +106,7 @@ pub fn try_id() -> Option<Id> {
 }
 
 /// True if the current poll may still do work (always true outside an executor).
+#[inline]
 pub fn has_budget_remaining() -> bool {
     CONTEXT
         .try_with(|c| c.budget.get().0 != Some(0))
@@ -129,6 +130,9 @@ pub fn has_budget_remaining() -> bool {
 ///     Poll::Ready(7)
 /// }
 /// ```
+// Inlined: every leaf future calls it on every poll, across crates (callgrind: 12-15 % of
+// an uncontended mutex lock or a bounded send went to the call itself).
+#[inline]
 pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
     let before = CONTEXT.try_with(|c| {
         let before = c.budget.get();
@@ -165,12 +169,14 @@ impl std::fmt::Debug for Budget {
 
 impl RestoreOnPending {
     /// The operation produced a value: keep the unit spent.
+    #[inline]
     pub fn made_progress(&self) {
         self.0.set(None);
     }
 }
 
 impl Drop for RestoreOnPending {
+    #[inline]
     fn drop(&mut self) {
         if let Some(before) = self.0.get() {
             let _ = CONTEXT.try_with(|c| c.budget.set(before));
