@@ -18,10 +18,6 @@
 //! earlier version read `state` with an RMW, which bounced its cache line between workers on
 //! every spawn), and loom models `SeqCst` fences exactly (not `SeqCst` accesses). The idea comes
 //! from tokio's scheduler and Go's runtime (`spinning` M's).
-//!
-//! Work a running worker queues on itself (a spawn, a wake, a yield) needs no rule 3: that
-//! worker runs it anyway before it parks, so a missed wake only delays help. Those pushes
-//! read `state` without the fence (`worker_to_notify_for_local`).
 
 use weave_core::loom::sync::atomic::{fence, AtomicUsize, Ordering::*};
 use weave_core::loom::sync::Mutex;
@@ -57,23 +53,6 @@ impl Idle {
         if !self.should_notify(self.state.load(Relaxed)) {
             return None;
         }
-        self.pop_sleeper()
-    }
-
-    /// [`worker_to_notify`](Idle::worker_to_notify) for work a running worker queued on
-    /// itself, without the fence. That work cannot be stranded: its worker pops its own
-    /// queues (and the injector its overflow went to) before it ever parks. So rule 3 is not
-    /// needed, and a stale `state` (a sleeper missed just as it parks) costs parallelism for
-    /// a moment, never a task. Dropping the fence is what makes a yield or a spawn on a worker
-    /// cheap: a `SeqCst` fence is a full pipeline drain on x86, once per task.
-    pub(crate) fn worker_to_notify_for_local(&self) -> Option<usize> {
-        if !self.should_notify(self.state.load(Relaxed)) {
-            return None;
-        }
-        self.pop_sleeper()
-    }
-
-    fn pop_sleeper(&self) -> Option<usize> {
         let mut sleepers = self.sleepers.lock().unwrap();
         // Re-check under the lock (which orders us after every `park`): another notifier
         // may have beaten us to it.
@@ -120,60 +99,5 @@ impl Idle {
     /// True if `worker` still sleeps (a wake-up without a notification).
     pub(crate) fn is_parked(&self, worker: usize) -> bool {
         self.sleepers.lock().unwrap().contains(&worker)
-    }
-}
-
-#[cfg(all(test, loom))]
-mod loom_tests {
-    use weave_core::loom::sync::atomic::{AtomicBool, Ordering::SeqCst};
-    use weave_core::loom::sync::Arc;
-    use weave_core::loom::thread;
-
-    use super::*;
-
-    /// Worker 0 queues a task on itself and notifies without the fence while worker 1, the
-    /// last searcher, parks and re-checks. Whatever interleaving: the counters stay
-    /// consistent with the sleeper list, and worker 1 is woken at most once.
-    #[test]
-    fn loom_local_notify_racing_the_last_searcher_parking() {
-        loom::model(|| {
-            let idle = Arc::new(Idle::new(2));
-            let queued = Arc::new(AtomicBool::new(false));
-            assert!(idle.try_start_searching());
-            let searcher = {
-                let (idle, queued) = (idle.clone(), queued.clone());
-                thread::spawn(move || {
-                    if idle.park(1, true) && {
-                        fence(SeqCst);
-                        queued.load(Relaxed)
-                    } {
-                        idle.worker_to_notify()
-                    } else {
-                        None
-                    }
-                })
-            };
-            queued.store(true, Relaxed);
-            let by_producer = idle.worker_to_notify_for_local();
-            let by_searcher = searcher.join().unwrap();
-            assert!(
-                by_producer.is_none() || by_searcher.is_none(),
-                "woken twice"
-            );
-            let woken = by_producer.or(by_searcher);
-            let (searching, unparked) = Idle::counts(idle.state.load(SeqCst));
-            let sleepers = idle.sleepers.lock().unwrap().clone();
-            assert_eq!(unparked + sleepers.len(), 2);
-            match woken {
-                Some(worker) => {
-                    assert_eq!(worker, 1);
-                    assert_eq!((searching, unparked), (1, 2));
-                }
-                None => {
-                    assert_eq!(sleepers, [1]);
-                    assert_eq!((searching, unparked), (0, 1));
-                }
-            }
-        });
     }
 }

@@ -130,14 +130,6 @@ impl Shared {
         }
     }
 
-    /// Wakes a sleeping worker if one should help with work the calling worker just queued
-    /// on itself (see `Idle::worker_to_notify_for_local`).
-    fn notify_parked_for_local(&self) {
-        if let Some(index) = self.idle.worker_to_notify_for_local() {
-            self.remotes[index].unpark.unpark();
-        }
-    }
-
     /// True if some queue holds a task (a snapshot).
     fn has_work(&self) -> bool {
         !self.inject.is_empty() || self.remotes.iter().any(|r| !r.steal.is_empty())

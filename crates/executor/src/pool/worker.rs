@@ -86,7 +86,7 @@ impl WorkerContext {
         };
         drop(core);
         if overflowed {
-            self.shared.notify_parked_for_local();
+            self.shared.notify_parked();
         }
         None
     }
@@ -188,7 +188,7 @@ impl WorkerContext {
             if streak >= MAX_LIFO_POLLS {
                 core.local.push_back(next, &*self.shared.inject);
                 drop(core);
-                self.shared.notify_parked_for_local();
+                self.shared.notify_parked();
                 break;
             }
             drop(core);
