@@ -61,41 +61,54 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              `Mutex<Vec<usize>>` ready queue (an uncontended lock) and the budget checks."
         }
         "tcp_echo_50x64B" => {
-            "Between runs on this shared machine both Weave rows move around the targets (three \
-             full runs: weave_mt at 72, 85 and 90 % of the two-thread mio loop, weave_ct at \
-             101, 91 and 94 % of the single-thread one), with tokio within a few percent of Weave in \
-             the same rounds. Not the syscalls: strace -c \
-             -f over 2,000 round trips counts the same for weave_mt and tokio_mt, 2 `sendto` \
-             and 3 `recvfrom` per round trip (one says EAGAIN: the client's `read_exact` of \
-             exactly 64 bytes cannot tell that the socket is drained, so the next read probes; \
-             the reactor's short-read shortcut in crates/reactor/src/async_io.rs \
-             `poll_read_stream` already saves the server's). So the gap is scheduling: where \
-             the reactor's wake-ups run and how often the two workers park and wake each \
-             other (see spawn_many_local). Next step: perf sched on weave_mt here."
+            "Kernel-bound: strace -c -f over 2,000 round trips counts the same syscalls for \
+             weave_mt and tokio_mt, 2 `sendto` and 3 `recvfrom` per round trip (one says EAGAIN: \
+             the client's `read_exact` of exactly 64 bytes cannot tell that the socket is \
+             drained; the reactor's short-read shortcut already saves the server's). On two \
+             workers the gap to the mio loop was scheduling: the idle worker parked and was \
+             woken over and over. With the searching worker yielding before it parks \
+             (see spawn_many_local), weave_mt reached 87–105 % of the two-thread mio loop in \
+             three report runs (72–93 % before); futex calls fell from 6.5k to ~100 per 200k \
+             round trips while eventfd writes rose from 1.3k to 4.6k and 16.8k `sched_yield`s \
+             appeared. Next step: poll the I/O driver, not `sched_yield`, while searching."
         }
         "tcp_echo_10x1KiB" => {
             "85–97 % of the mio loops across full runs, at parity with tokio: kernel-bound, as \
              PERF.md expects; the 95 % single-thread target is met in some runs, not in \
              others."
         }
+        "yield_many" => {
+            "A yield on the pool is four atomic read-modify-writes (the local queue pop and \
+             three task-state transitions) plus the SeqCst fence of the idle protocol on each \
+             push (~1.5–2 ns, 4 % of perf samples). Dropping that fence for work a worker \
+             queues on itself was measured (median weave_mt / min(peers) 0.73 → 0.70 over 8 \
+             interleaved runs) and not kept: without it, a task queued just as the other \
+             worker parks could wait behind a long-running task instead of being stolen. On \
+             this shared machine weave_mt only sometimes gets both cores (1.0–1.5 CPUs used), \
+             which is most of the run-to-run spread."
+        }
         "ping_pong" => {
-            "Not profiled yet. Messages go through `async_channel` on every runtime, so the \
-             difference is the executor's wake path (a task woken by the task running on the \
-             same thread). Weave is 0.88–1.25× tokio across full runs. Next step: perf this workload and \
-             compare with tokio's LIFO-slot wake."
+            "Instructions (callgrind on the report binary, one thread): 555M for weave_ct against \
+             603M for tokio_ct; only ~19 % of Weave's are executor code, spread thin, the rest is \
+             `async_channel`, `event_listener` and malloc, which every runtime here shares. The \
+             largest executor-side cost is the zero-timeout driver poll (an `epoll_wait`) every \
+             61 tasks, kept for fairness to I/O and timers: turning it off (not committed) cut \
+             the best run by ~10 %. Next step (reactor and timer): skip that poll when no I/O \
+             source is registered and no timer is due."
         }
         "spawn_many_local" => {
-            "Bimodal between runs: weave_mt took 312, 276 and 130 ns/task in three full runs \
-             (0.64–1.46× smol_mt), weave_ct 94–138 ns (0.78–1.11× smol_ct). In the slow runs \
-             the idle worker churns: strace -c -f over 4 runs (400k spawns) counts 10,206 \
-             `epoll_wait` and 6,725 eventfd `write`s for weave_mt (one park/unpark cycle per \
-             ~40–60 spawns: the spawning worker wakes the parked one, which steals a few \
-             tasks, runs dry and parks in the driver again), against 9,852 futex calls and 18 \
-             writes for smol_mt; perf puts ~25 % of weave_mt's samples in the kernel's \
-             context switch (`finish_task_switch`, `_raw_spin_unlock_irq`) and \
-             `Idle::worker_to_notify` on the profile. Next step (executor): let a worker that \
-             runs dry search (spin and steal) a little before parking, and skip the wake when \
-             a worker is already searching, as tokio and Go do."
+            "The idle worker used to go through one park/unpark cycle per ~50 spawns (an eventfd \
+             write on the spawner, an `epoll_wait` and two context switches: 10,206 \
+             `epoll_wait` and 6,725 eventfd writes per 400k spawns under strace). A searching \
+             worker that finds nothing now yields its thread and looks again up to 32 times \
+             before it parks (crates/executor/src/pool/worker.rs, `SEARCH_YIELDS`); while it \
+             searches, spawners skip the wake altogether, so a steady stream of spawns makes \
+             almost no syscalls: `perf stat` counts 53k context switches per ten 100k-task runs \
+             before and 6–13k after, and weave_mt's CPU time fell ~40 %. Over 8 interleaved \
+             report runs on the loaded machine weave_mt / min(peers) went from a median of 0.86 \
+             to 0.62. The price is CPU while nearly idle (see the constant's docs). What is left \
+             is mostly the allocator growing the heap for 100k live tasks; next step: a smaller \
+             task header (80 bytes today)."
         }
         "mpsc_bounded_1p" | "mpsc_bounded_8p" => {
             "A bounded send is one inlined poll (a budget unit, the capacity compare-exchange, the \
