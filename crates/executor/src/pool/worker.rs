@@ -22,11 +22,12 @@ const INJECT_INTERVAL: u32 = 61;
 const MAX_LIFO_POLLS: u32 = 3;
 /// How many times a searcher yields its thread and looks again before parking: about
 /// 10-20 µs when the core is otherwise idle, the order of a wake-up's latency. One under
-/// loom, which only needs the path explored. The price is CPU while nearly idle: ten tasks
-/// each sleeping 1 ms 200 times used 18-22 ms of CPU against 10-14 ms without the search
-/// (tokio 12 ms); 8 yields cost almost nothing idle and did as well on spawn_many_local, but
-/// lost the two-worker TCP echo gain (0.87-0.92x tokio with 32, 0.96-1.01x with 8).
-const SEARCH_YIELDS: u32 = if cfg!(loom) { 1 } else { 32 };
+/// loom and miri, which only need the path explored (miri runs each turn far slower). The
+/// price is CPU while nearly idle: ten tasks each sleeping 1 ms 200 times used 18-22 ms of
+/// CPU against 10-14 ms without the search (tokio 12 ms); 8 yields cost almost nothing idle
+/// and did as well on spawn_many_local, but lost the two-worker TCP echo gain (0.87-0.92x
+/// tokio with 32, 0.96-1.01x with 8).
+const SEARCH_YIELDS: u32 = if cfg!(any(loom, miri)) { 1 } else { 32 };
 
 struct Core {
     local: Local,
