@@ -7,6 +7,30 @@
 /// The finding for workload `name`, if one has been written.
 pub(super) fn finding(name: &str) -> Option<&'static str> {
     Some(match name {
+        "sleeps" => {
+            "On one thread Weave is at 0.35–0.45× the faster peer in every run. On two workers \
+             smol_mt is the peer to beat and the ratio moves a lot (0.47× in the 2026-11-24 run, \
+             0.95–1.11× in two runs on 2026-12-06, when the shared host ran everything ~2× \
+             slower). An A/B of the executor's search-before-park (`SEARCH_YIELDS` 0 against 32, \
+             four interleaved pairs of 5-round runs) gave weave_mt / smol_mt 0.83–1.19 without \
+             and 1.10–1.16 with: at most a small cost, plausibly because a searching worker \
+             does not turn the timer. Next step: turn the driver (a zero-timeout poll) instead \
+             of `sched_yield` while searching, which also serves I/O sooner."
+        }
+        "chained_spawn" => {
+            "Each link is one spawn from a task plus a wake of the next; on one thread Weave is \
+             0.46× tokio and 0.73× smol. On two workers the chain hops between workers when the \
+             idle one steals the freshly spawned link, and the ratio swings with it (0.58, 0.89 \
+             and 0.72× the faster peer in three runs; 0.30–0.79 in six A/B runs). Next step: \
+             keep a freshly spawned task in the LIFO slot out of reach of thieves for its first \
+             poll."
+        }
+        "tcp_echo_10x1KiB" => {
+            "Kernel-bound, at parity with tokio (0.97–1.05×) and ahead of smol (0.76–0.81×): \
+             84–97 % of the mio loops across full runs, so the 95 % (one thread) and 85 % (two \
+             threads) marks of the 64-byte workload are met in some runs and missed in others \
+             here; the syscalls per round trip are the mio loop's."
+        }
         "join_set" => {
             "Instructions (callgrind on the report binary, weave_ct, warm-up plus one round of 100,000 \
              tasks): 408M before this work, 250M now, smol's plain `Vec` of tasks 272M. Two changes in \
@@ -72,11 +96,6 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              round trips while eventfd writes rose from 1.3k to 4.6k and 16.8k `sched_yield`s \
              appeared. Next step: poll the I/O driver, not `sched_yield`, while searching."
         }
-        "tcp_echo_10x1KiB" => {
-            "85–97 % of the mio loops across full runs, at parity with tokio: kernel-bound, as \
-             PERF.md expects; the 95 % single-thread target is met in some runs, not in \
-             others."
-        }
         "yield_many" => {
             "A yield on the pool is four atomic read-modify-writes (the local queue pop and \
              three task-state transitions) plus the SeqCst fence of the idle protocol on each \
@@ -118,8 +137,10 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              per side), the queue's std mutex lock and unlock (~63 instructions), and the \
              capacity compare-exchange (~25, a third read-modify-write per message where the \
              unbounded channel has two; removing it in an unsound experiment saved only 8 % of \
-             the CPU time). Next step: fold the capacity count into the queue's lock and keep \
-             the semaphore only for senders that wait."
+             the CPU time). On two workers with 8 producers the ratio to smol_mt moves between \
+             0.4 and 1.3 across runs: the producers on both workers contend on the one queue \
+             lock. Next step: fold the capacity count into the queue's lock and keep the \
+             semaphore only for senders that wait, then a lock-free ring for the queue."
         }
         _ => return None,
     })
