@@ -210,6 +210,40 @@ fn loom_join_waker_registration_racing_completion() {
     });
 }
 
+/// A `JoinHandle` polled first with one waker, then with another (a `JoinSet` does this),
+/// while the task completes and takes its join waker back: the swap must see the completion
+/// and read the output, never find the waker slot in a state it did not expect.
+#[test]
+fn loom_join_waker_swap_racing_completion() {
+    loom::model(|| {
+        struct Flag(std::sync::atomic::AtomicBool);
+        impl std::task::Wake for Flag {
+            fn wake(self: std::sync::Arc<Self>) {
+                self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        let q = Queue::new();
+        let (r, mut h) = task::spawn(async { 7 }, q.clone());
+        let first = Waker::noop();
+        assert!(poll_handle(&mut h, first).is_pending());
+        let runner = thread::spawn(move || r.run());
+        let flag = std::sync::Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)));
+        let second = Waker::from(flag.clone());
+        let swapped = poll_handle(&mut h, &second);
+        runner.join().unwrap();
+        match swapped {
+            Poll::Ready(result) => assert!(matches!(result, Ok(7))),
+            Poll::Pending => {
+                assert!(
+                    flag.0.load(std::sync::atomic::Ordering::SeqCst),
+                    "completion did not wake the newly registered waker"
+                );
+                assert!(matches!(poll_handle(&mut h, &second), Poll::Ready(Ok(7))));
+            }
+        }
+    });
+}
+
 #[test]
 fn loom_task_list_shutdown_racing_wake() {
     loom::model(|| {

@@ -245,10 +245,12 @@ impl State {
     /// `JoinHandle` poll: take the join-waker slot back to replace its waker. Fails once complete.
     pub(crate) fn unset_join_waker(&self) -> Result<(), Snapshot> {
         self.update(|s| {
-            debug_assert!(s.has(JOIN_INTEREST) && s.has(JOIN_WAKER));
+            // Completion first: the task side clears JOIN_WAKER once it has woken the waker
+            // (`unset_join_waker_after_complete`), so after COMPLETE the flag may be gone.
             if s.has(COMPLETE) {
                 return (None, Err(s));
             }
+            debug_assert!(s.has(JOIN_INTEREST) && s.has(JOIN_WAKER));
             (Some(s.0 & !JOIN_WAKER), Ok(()))
         })
     }
