@@ -184,25 +184,38 @@ fn loom_waker_clones_on_other_threads_free_the_task_once() {
     });
 }
 
+/// A waker that records it was woken (std atomics: loom only needs to see the task's own).
+struct Flag(std::sync::atomic::AtomicBool);
+
+impl Flag {
+    fn new() -> std::sync::Arc<Flag> {
+        std::sync::Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)))
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl std::task::Wake for Flag {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 #[test]
 fn loom_join_waker_registration_racing_completion() {
     loom::model(|| {
-        struct Flag(std::sync::atomic::AtomicBool);
-        impl std::task::Wake for Flag {
-            fn wake(self: std::sync::Arc<Self>) {
-                self.0.store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-        }
         let q = Queue::new();
         let (r, mut h) = task::spawn(async { 7 }, q.clone());
         let runner = thread::spawn(move || r.run());
-        let flag = std::sync::Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)));
+        let flag = Flag::new();
         let waker = Waker::from(flag.clone());
         let first = poll_handle(&mut h, &waker);
         runner.join().unwrap();
         if first.is_pending() {
             assert!(
-                flag.0.load(std::sync::atomic::Ordering::SeqCst),
+                flag.is_set(),
                 "completion did not wake the registered JoinHandle"
             );
             assert!(matches!(poll_handle(&mut h, &waker), Poll::Ready(Ok(7))));
@@ -216,18 +229,12 @@ fn loom_join_waker_registration_racing_completion() {
 #[test]
 fn loom_join_waker_swap_racing_completion() {
     loom::model(|| {
-        struct Flag(std::sync::atomic::AtomicBool);
-        impl std::task::Wake for Flag {
-            fn wake(self: std::sync::Arc<Self>) {
-                self.0.store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-        }
         let q = Queue::new();
         let (r, mut h) = task::spawn(async { 7 }, q.clone());
         let first = Waker::noop();
         assert!(poll_handle(&mut h, first).is_pending());
         let runner = thread::spawn(move || r.run());
-        let flag = std::sync::Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)));
+        let flag = Flag::new();
         let second = Waker::from(flag.clone());
         let swapped = poll_handle(&mut h, &second);
         runner.join().unwrap();
@@ -235,7 +242,7 @@ fn loom_join_waker_swap_racing_completion() {
             Poll::Ready(result) => assert!(matches!(result, Ok(7))),
             Poll::Pending => {
                 assert!(
-                    flag.0.load(std::sync::atomic::Ordering::SeqCst),
+                    flag.is_set(),
                     "completion did not wake the newly registered waker"
                 );
                 assert!(matches!(poll_handle(&mut h, &second), Poll::Ready(Ok(7))));
