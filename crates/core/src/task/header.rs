@@ -6,7 +6,7 @@ use std::ptr::NonNull;
 use std::task::Waker;
 
 use super::state::State;
-use super::{Id, TaskList};
+use super::{Id, RunOutcome, TaskList};
 use crate::loom::cell::UnsafeCell;
 
 /// Type-erased entry points into a task, filled in per future and scheduler type by `raw.rs`.
@@ -21,7 +21,7 @@ use crate::loom::cell::UnsafeCell;
 /// - `read_output`'s `*mut ()` points to a `Poll<Result<T, JoinError>>` of the task's output type.
 pub(crate) struct Vtable {
     /// Poll the task once (consumes the caller's `Runnable` reference).
-    pub(crate) run: unsafe fn(NonNull<Header>),
+    pub(crate) run: unsafe fn(NonNull<Header>) -> RunOutcome,
     /// Hand a `Runnable` (whose reference the caller already took) to the scheduler.
     pub(crate) schedule: unsafe fn(NonNull<Header>),
     /// Free the allocation; the reference count reached zero.

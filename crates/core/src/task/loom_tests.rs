@@ -25,7 +25,9 @@ impl Queue {
         loop {
             let next = self.0.lock().unwrap().pop_front();
             match next {
-                Some(r) => r.run(),
+                Some(r) => {
+                    r.run();
+                }
                 None => break,
             }
         }

@@ -21,10 +21,8 @@
 //! queue.lock().unwrap().push_back(runnable);
 //! loop {
 //!     let next = queue.lock().unwrap().pop_front();
-//!     match next {
-//!         Some(r) => r.run(),
-//!         None => break,
-//!     }
+//!     let Some(runnable) = next else { break };
+//!     runnable.run();
 //! }
 //! assert_eq!(futures::executor::block_on(handle).unwrap(), 42);
 //! ```
@@ -51,7 +49,7 @@ pub use self::error::JoinError;
 pub use self::id::{Builder, Id};
 pub use self::join::{AbortHandle, JoinHandle};
 pub use self::list::{TaskInfo, TaskList, TaskRef, TaskStatus};
-pub use self::runnable::Runnable;
+pub use self::runnable::{RunOutcome, Runnable};
 pub use self::yield_now::{yield_now, YieldNow};
 pub use crate::budget::{consume_budget, id, try_id, unconstrained, ConsumeBudget, Unconstrained};
 pub use crate::schedule::Schedule;

@@ -12,7 +12,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::header::{Header, Links, Meta, Vtable};
 use super::state::{AfterPending, StartRun, State, COMPLETE, JOIN_INTEREST, JOIN_WAKER};
-use super::{waker, Builder, Id, JoinError, Runnable, Schedule, TaskList, TaskRef};
+use super::{waker, Builder, Id, JoinError, RunOutcome, Runnable, Schedule, TaskList, TaskRef};
 use crate::budget;
 use crate::loom::cell::UnsafeCell;
 
@@ -97,19 +97,19 @@ unsafe fn cell<'a, F: Future, S>(ptr: NonNull<Header>) -> &'a Cell<F, S> {
 /// # Safety
 /// - `ptr` came from `allocate::<F, S>`; the caller gives up one `Runnable` reference.
 /// - For a `!Send` future: called on the thread that owns the future.
-unsafe fn run<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
+unsafe fn run<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) -> RunOutcome {
     // SAFETY: the caller passes us a live reference of this type.
     let cell = unsafe { cell::<F, S>(ptr) };
     match cell.header.state.start_run() {
         StartRun::Skip => {
             // SAFETY: we own the reference this `Runnable` held.
             unsafe { drop_reference::<F, S>(ptr) };
-            return;
+            return RunOutcome::Finished;
         }
         StartRun::Cancel => {
             // SAFETY: `start_run` gave us RUNNING, so the future is ours to drop.
             unsafe { cancel_and_complete::<F, S>(ptr) };
-            return;
+            return RunOutcome::Finished;
         }
         StartRun::Poll => {}
     }
@@ -130,7 +130,8 @@ unsafe fn run<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
         Ok(Poll::Pending) if !register_on_first_wait(&cell.header, ptr) => {
             // The executor shut down while this task ran its first poll.
             // SAFETY: we still hold RUNNING.
-            unsafe { cancel_and_complete::<F, S>(ptr) }
+            unsafe { cancel_and_complete::<F, S>(ptr) };
+            RunOutcome::Finished
         }
         Ok(Poll::Pending) => match cell.header.state.after_pending() {
             AfterPending::Idle { last_ref } => {
@@ -138,16 +139,24 @@ unsafe fn run<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
                     // SAFETY: the count reached zero; nobody else can reach the task.
                     unsafe { dealloc::<F, S>(ptr) };
                 }
+                RunOutcome::Pending
             }
             AfterPending::Notified => {
                 // Woken during its own poll: back to the queue behind the others.
                 cell.scheduler.yield_now(Runnable::from_raw(ptr));
+                RunOutcome::Pending
             }
-            // SAFETY: `after_pending` kept RUNNING for us.
-            AfterPending::Cancel => unsafe { cancel_and_complete::<F, S>(ptr) },
+            AfterPending::Cancel => {
+                // SAFETY: `after_pending` kept RUNNING for us.
+                unsafe { cancel_and_complete::<F, S>(ptr) };
+                RunOutcome::Finished
+            }
         },
-        // SAFETY: the stage holds the output and we still hold RUNNING.
-        Ok(Poll::Ready(())) => unsafe { complete::<F, S>(ptr) },
+        Ok(Poll::Ready(())) => {
+            // SAFETY: the stage holds the output and we still hold RUNNING.
+            unsafe { complete::<F, S>(ptr) };
+            RunOutcome::Finished
+        }
         Err(payload) => {
             // The future panicked: drop it (a panicking destructor is caught as well) and
             // hand the first panic to the `JoinHandle`.
@@ -159,6 +168,7 @@ unsafe fn run<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
             });
             // SAFETY: the stage holds the output and we still hold RUNNING.
             unsafe { complete::<F, S>(ptr) };
+            RunOutcome::Finished
         }
     }
 }

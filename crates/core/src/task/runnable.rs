@@ -31,6 +31,28 @@ pub struct Runnable {
     ptr: NonNull<Header>,
 }
 
+/// How one [`Runnable::run`] ended.
+///
+/// Executors with a "run next" slot use it to tell a task that woke another and now waits
+/// for it (ping-pong: let the woken one run at once, while its data is in cache) from a
+/// task that finished and woke whoever awaited it (a parent awaiting many children: let it
+/// queue behind the other children, so it runs once instead of after each).
+///
+/// ```
+/// use weave_core::task::{self, RunOutcome, Runnable};
+///
+/// let (runnable, _handle) = task::spawn(async { 7 }, |_: Runnable| {});
+/// assert_eq!(runnable.run(), RunOutcome::Finished);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// The future returned `Pending`: the task waits for a wake, or was handed back to its
+    /// scheduler because it woke itself during the poll.
+    Pending,
+    /// The task is finished (completed, panicked or cancelled), now or before this run.
+    Finished,
+}
+
 // SAFETY: a `Runnable` is created only for `Send` futures (`task::spawn`) or by executors that
 // promise, through `spawn_unchecked`'s contract, to run and drop it on the owning thread.
 unsafe impl Send for Runnable {}
@@ -47,11 +69,12 @@ impl Runnable {
         unsafe { self.ptr.as_ref() }
     }
 
-    /// Polls the task once, catching a panic into its `JoinHandle`.
+    /// Polls the task once, catching a panic into its `JoinHandle`, and says how the poll
+    /// ended.
     ///
     /// If the task is woken while it runs, it is handed back to its scheduler through
     /// [`Schedule::yield_now`](crate::Schedule::yield_now) after this poll.
-    pub fn run(self) {
+    pub fn run(self) -> RunOutcome {
         let ptr = self.ptr;
         let vtable = self.header().vtable;
         std::mem::forget(self);
