@@ -99,7 +99,7 @@ fn a_yielding_task_keeps_its_place_behind_the_others() {
 
 #[test]
 fn a_pair_bouncing_messages_lets_the_queue_move_on() {
-    const ROUND_TRIPS: usize = 1_000;
+    const ROUND_TRIPS: usize = 200;
     let ex = LocalExecutor::new();
     let polls = Rc::new(RefCell::new(0usize));
     let seen_by_bystander = Rc::new(RefCell::new(None));
