@@ -117,3 +117,42 @@ fn a_main_future_that_keeps_yielding_still_lets_timers_fire() {
         }
     });
 }
+
+#[test]
+fn a_main_future_that_keeps_yielding_still_gets_io_readiness() {
+    // As above, for sockets: the busy executor's zero-timeout driver turns must collect
+    // readiness once a source is registered (they skip `epoll_wait` only while none is).
+    let driver = TimerDriver::new(ReactorDriver::with_park(ThreadParker::new()).unwrap());
+    let reactor = driver.inner().handle();
+    let _timer = driver.handle().enter();
+    let _reactor = reactor.enter();
+    let executor = LocalExecutor::with_park(driver);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let peer = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+        std::io::Write::write_all(&mut stream, b"ping").unwrap();
+    });
+    let got = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = got.clone();
+    executor.spawn(async move {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let mut buf = [0u8; 4];
+        stream.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"ping");
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    let started = std::time::Instant::now();
+    executor.block_on(async {
+        while !got.load(std::sync::atomic::Ordering::SeqCst) {
+            // A generous bound, so a lost readiness fails instead of hanging.
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the socket's readiness never reached the busy executor"
+            );
+            weave_core::task::yield_now().await;
+        }
+    });
+    peer.join().unwrap();
+}

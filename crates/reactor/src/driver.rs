@@ -10,15 +10,13 @@ use std::io;
 use std::task::Waker;
 use std::time::Duration;
 
-use weave_core::loom::sync::atomic::AtomicBool;
-use weave_core::loom::sync::{Arc, Mutex};
+use weave_core::loom::sync::Arc;
 use weave_core::{Park, ThreadParker, Unpark};
 
 use crate::handle::Handle;
-use crate::park_state::ParkState;
 use crate::reactor::Reactor;
 use crate::ready::Ready;
-use crate::slab::{Slab, WAKER_TOKEN};
+use crate::slab::WAKER_TOKEN;
 
 /// Events fetched per `epoll_wait`.
 const EVENTS_PER_POLL: usize = 1024;
@@ -107,13 +105,7 @@ impl<P: Park> ReactorDriver<P> {
             poll,
             events: mio::Events::with_capacity(EVENTS_PER_POLL),
             inner,
-            reactor: Arc::new(Reactor {
-                registry,
-                slab: Mutex::new(Slab::default()),
-                park: ParkState::default(),
-                waker,
-                shut_down: AtomicBool::new(false),
-            }),
+            reactor: Arc::new(Reactor::new(registry, waker)),
             wake: Vec::new(),
         })
     }
@@ -134,6 +126,12 @@ impl<P: Park> ReactorDriver<P> {
         // A zero timeout never sleeps, so it needs no sleep state (busy workers poll the
         // driver this way often; it must stay one syscall).
         let sleeps = timeout != Some(Duration::ZERO);
+        if !sleeps && !self.reactor.has_sources() {
+            // Nothing registered, nothing to collect: a busy executor with no I/O (message
+            // passing between tasks) skips the `epoll_wait` it would make every batch.
+            self.inner.park_timeout(Duration::ZERO);
+            return;
+        }
         let timeout = if sleeps && !self.reactor.park.enter_park() {
             Some(Duration::ZERO) // an unpark is pending: just collect what is ready
         } else {

@@ -7,7 +7,9 @@ use std::task::Waker;
 
 use mio::event::Source;
 use mio::{Interest, Token};
-use weave_core::loom::sync::atomic::{AtomicBool, Ordering::Acquire, Ordering::Release};
+use weave_core::loom::sync::atomic::{
+    AtomicBool, AtomicUsize, Ordering::Acquire, Ordering::Relaxed, Ordering::Release,
+};
 use weave_core::loom::sync::{Arc, Mutex};
 
 use crate::park_state::ParkState;
@@ -21,6 +23,8 @@ pub(crate) struct Reactor {
     pub(crate) waker: mio::Waker,
     /// Set (under the slab lock) when the driver drops: no new registrations.
     pub(crate) shut_down: AtomicBool,
+    /// How many sources are registered (changed under the slab lock, read without it).
+    sources: AtomicUsize,
 }
 
 impl fmt::Debug for Reactor {
@@ -33,6 +37,24 @@ impl fmt::Debug for Reactor {
 }
 
 impl Reactor {
+    pub(crate) fn new(registry: mio::Registry, waker: mio::Waker) -> Reactor {
+        Reactor {
+            registry,
+            slab: Mutex::new(Slab::default()),
+            park: ParkState::default(),
+            waker,
+            shut_down: AtomicBool::new(false),
+            sources: AtomicUsize::new(0),
+        }
+    }
+
+    /// Whether any source is registered. Only a hint for skipping a zero-timeout poll: a
+    /// source registered right after this read is seen by the next poll, and its readiness
+    /// waits in epoll until then, so nothing is lost.
+    pub(crate) fn has_sources(&self) -> bool {
+        self.sources.load(Relaxed) != 0
+    }
+
     /// Adds `source` to the slab and to epoll (edge-triggered, as mio always is).
     pub(crate) fn register(
         &self,
@@ -47,10 +69,11 @@ impl Reactor {
             if self.shut_down.load(Acquire) {
                 return Err(reactor_gone());
             }
+            self.sources.fetch_add(1, Relaxed);
             slab.insert(io.clone())
         };
         if let Err(e) = self.registry.register(source, token, interest) {
-            self.slab.lock().unwrap().remove(token);
+            self.release(token);
             return Err(e);
         }
         Ok((token, io))
@@ -58,7 +81,14 @@ impl Reactor {
 
     /// Forgets `token`'s slot (the source is deregistered from epoll by its owner first).
     pub(crate) fn release(&self, token: Token) {
-        let removed = self.slab.lock().unwrap().remove(token);
+        let removed = {
+            let mut slab = self.slab.lock().unwrap();
+            let removed = slab.remove(token);
+            if removed.is_some() {
+                self.sources.fetch_sub(1, Relaxed);
+            }
+            removed
+        };
         // Dropped outside the lock: a waker's destructor may do arbitrary work.
         drop(removed);
     }
