@@ -2,7 +2,7 @@
 //!
 //! Cheap checks come first so a formatting slip fails in seconds: fmt, clippy (the whole
 //! workspace, benches included, so they never rot), unit and integration tests, doc tests,
-//! docs with warnings denied; then loom, miri and the bench smoke test.
+//! docs with warnings denied; then loom (weave-core once more with debug assertions), miri and the bench smoke test.
 
 use crate::step::Step;
 use crate::{bench, loom, miri};
@@ -81,6 +81,7 @@ pub(crate) fn steps(root: &Path) -> Vec<Step> {
         .env("RUSTDOCFLAGS", "-D warnings"),
     ];
     steps.extend(loom::steps(&[], &[]));
+    steps.extend(loom::debug_steps());
     steps.extend(miri::steps(&[]));
     steps.extend(bench::steps(true, root));
     steps
