@@ -5,6 +5,7 @@ use std::panic::Location;
 use std::ptr::NonNull;
 use std::task::Waker;
 
+use super::origin::Origin;
 use super::state::State;
 use super::{Id, RunOutcome, TaskList};
 use crate::loom::cell::UnsafeCell;
@@ -38,31 +39,32 @@ pub(crate) struct Vtable {
 pub(crate) struct Links {
     pub(crate) prev: Option<NonNull<Header>>,
     pub(crate) next: Option<NonNull<Header>>,
-    pub(crate) linked: bool,
 }
 
-/// Optional task metadata: kept out of line so an unnamed task pays one null pointer.
-pub(crate) struct Meta {
-    pub(crate) name: Option<Box<str>>,
-}
-
+/// 64 bytes: `linked` and `registered` share the last word, each in its own cell since
+/// they have different owners.
 #[repr(C)]
 pub(crate) struct Header {
     pub(crate) state: State,
     pub(crate) vtable: &'static Vtable,
     pub(crate) id: Id,
-    pub(crate) location: &'static Location<'static>,
-    pub(crate) meta: Option<Box<Meta>>,
+    pub(crate) origin: Origin,
     /// The `TaskList` the task joins when it first waits (null: none); never changes. The
     /// list outlives the task (`TaskList::spawn`'s contract).
     pub(crate) list: *const TaskList,
+    pub(crate) links: UnsafeCell<Links>,
+    /// Whether `links` is in the list; only touched with the list's shard lock held.
+    pub(crate) linked: UnsafeCell<bool>,
     /// Whether the task joined `list`; written once, by the holder of RUNNING.
     pub(crate) registered: UnsafeCell<bool>,
-    pub(crate) links: UnsafeCell<Links>,
 }
 
 impl Header {
     pub(crate) fn name(&self) -> Option<&str> {
-        self.meta.as_ref().and_then(|meta| meta.name.as_deref())
+        self.origin.name()
+    }
+
+    pub(crate) fn location(&self) -> &'static Location<'static> {
+        self.origin.location()
     }
 }

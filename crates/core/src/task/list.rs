@@ -302,8 +302,8 @@ unsafe fn push_front(shard: &mut Shard, ptr: NonNull<Header>) {
         ptr.as_ref().links.with_mut(|l| {
             (*l).prev = None;
             (*l).next = old_head;
-            (*l).linked = true;
         });
+        ptr.as_ref().linked.with_mut(|linked| *linked = true);
         if let Some(old) = old_head {
             old.as_ref().links.with_mut(|l| (*l).prev = Some(ptr));
         }
@@ -319,13 +319,10 @@ unsafe fn push_front(shard: &mut Shard, ptr: NonNull<Header>) {
 unsafe fn unlink(shard: &mut Shard, ptr: NonNull<Header>) -> bool {
     // SAFETY: the lock is held, so the links of this and neighbouring tasks are ours.
     unsafe {
-        let (prev, next, linked) = ptr
-            .as_ref()
-            .links
-            .with(|l| ((*l).prev, (*l).next, (*l).linked));
-        if !linked {
+        if !ptr.as_ref().linked.with(|linked| *linked) {
             return false;
         }
+        let (prev, next) = ptr.as_ref().links.with(|l| ((*l).prev, (*l).next));
         match prev {
             Some(prev) => prev.as_ref().links.with_mut(|l| (*l).next = next),
             None => shard.head = next,
@@ -336,8 +333,8 @@ unsafe fn unlink(shard: &mut Shard, ptr: NonNull<Header>) -> bool {
         ptr.as_ref().links.with_mut(|l| {
             (*l).prev = None;
             (*l).next = None;
-            (*l).linked = false;
         });
+        ptr.as_ref().linked.with_mut(|linked| *linked = false);
     }
     shard.len -= 1;
     true
@@ -375,7 +372,7 @@ impl<'a> TaskRef<'a> {
 
     /// Where the task was spawned.
     pub fn location(&self) -> &'static Location<'static> {
-        self.header().location
+        self.header().location()
     }
 
     /// What the task is doing right now.

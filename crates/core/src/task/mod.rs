@@ -32,6 +32,7 @@ mod header;
 mod id;
 mod join;
 mod list;
+mod origin;
 mod raw;
 mod runnable;
 mod state;
