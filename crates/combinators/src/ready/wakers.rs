@@ -74,7 +74,8 @@ struct Block {
 struct Entry {
     /// The block this entry lives in (so a waker can count references to it).
     block: *const Block,
-    index: usize,
+    /// The slot (`u32`: with the flag, an entry is 16 bytes; sets never get near 2^32).
+    index: u32,
     /// Set by the first wake after a poll, cleared by the parent before the next poll: a
     /// child is queued at most once between two polls.
     queued: AtomicBool,
@@ -94,10 +95,10 @@ impl Block {
             shared: shared.clone(),
             entries: (start..end)
                 .map(|index| Entry {
+                    index: u32::try_from(index).expect("more than 2^32 children in one set"),
                     // Where the block is being built; only used once it is (and while
                     // counted), by the vtable functions.
                     block: block.as_ptr(),
-                    index,
                     queued: AtomicBool::new(false),
                 })
                 .collect(),
@@ -162,7 +163,7 @@ impl Entry {
         }
         // SAFETY: whoever calls `wake` holds a waker, which keeps the block alive.
         let block = unsafe { &*self.block };
-        block.shared.push(self.index);
+        block.shared.push(self.index as usize);
     }
 }
 
