@@ -1,4 +1,5 @@
-//! A fair (FIFO) counting semaphore: asyncio's `Semaphore`, tokio's `sync::Semaphore`.
+//! A counting semaphore with a FIFO queue and bounded barging: asyncio's `Semaphore`,
+//! tokio's `sync::Semaphore`.
 //!
 //! It is also the engine of [`Mutex`](crate::Mutex), [`RwLock`](crate::RwLock), the bounded
 //! [`mpsc`](crate::mpsc) channel's capacity and [`OnceCell`](crate::OnceCell)'s initializer
@@ -6,16 +7,33 @@
 //!
 //! # State
 //!
-//! One atomic word holds `permits << 2 | WAITERS | CLOSED`; the queue of waiters sits in a
-//! [`WaitList`] behind a mutex. The invariant that makes it both fast and fair:
+//! One atomic word holds `permits << 4 | HANDOFF | NOTIFIED | WAITERS | CLOSED`; the queue of
+//! waiters sits in a [`WaitList`] behind a mutex. The flags change only under that mutex;
+//! the lock-free fast paths move only the permit count. Invariants:
 //!
-//! > while `WAITERS` is set, the atomic holds **zero** permits.
+//! - `WAITERS` is set exactly while the queue is non-empty;
+//! - `NOTIFIED` is set exactly while the front waiter has been woken to retry and has not
+//!   yet done so (only the front is ever woken this way);
+//! - while `HANDOFF` is set, the atomic holds **zero** permits and newcomers may not take
+//!   any: released permits go straight to the queue, front first (the front may collect them
+//!   a few at a time, like tokio's batch semaphore).
 //!
-//! Released permits go straight to the queued waiters (the first one may take them a few at a
-//! time, like tokio's batch semaphore), so a newcomer can never barge past a waiter, and
-//! while nobody waits, acquire and release are a single compare-exchange on the atomic with no
-//! lock at all. Only the side that sets `WAITERS` (an acquirer, under the lock) or sees it set
-//! (a releaser, which then takes the lock) pays for the mutex.
+//! # Why not strict FIFO hand-off
+//!
+//! Handing every released permit to the queue means that once one acquire has queued, every
+//! later one queues too: on a multi-thread runtime one collision turns into a convoy where
+//! each lock costs a wake-up and a task switch. So by default a released permit goes back
+//! into the atomic and the front waiter is woken to *retry*, while running tasks may take the
+//! permit first (barging, as async-lock and Go's `sync.Mutex` allow). A task that keeps
+//! running can then lock and unlock many times while its woken neighbour waits for a thread,
+//! and a release with a waiter already woken is one compare-exchange again.
+//!
+//! Fairness stays bounded: the queue itself is FIFO (only its front retries), and a front
+//! waiter that retried and lost `LOSSES_BEFORE_HANDOFF` times switches the semaphore to
+//! `HANDOFF` (Go's starvation mode): newcomers queue, permits are handed over in order, and
+//! barging resumes once a waiter that has not been starved reaches the front. `RwLock` and
+//! `OnceCell` use a *strict* semaphore that is in hand-off mode whenever anyone waits
+//! (a queued writer must hold back new readers at once).
 
 use std::fmt;
 use std::future::Future;
@@ -32,10 +50,38 @@ use crate::util::{keep_spent, lock};
 use crate::wait_list::{Key, WaitList, Wakers};
 
 const CLOSED: usize = 1;
+/// The queue is non-empty.
 const WAITERS: usize = 2;
-const SHIFT: usize = 2;
+/// The front waiter was woken to retry and has not yet.
+const NOTIFIED: usize = 4;
+/// Permits are handed to the queue directly; newcomers must queue.
+const HANDOFF: usize = 8;
+const FLAGS: usize = 15;
+const SHIFT: usize = 4;
 
-/// A counting semaphore handing out permits in FIFO order.
+/// How many times the front waiter may be woken and find its permits taken by a newcomer
+/// before the semaphore hands permits over in order. Each loss is one wake-up that came to
+/// nothing, so this also bounds the wake-ups a starving waiter wastes.
+#[cfg(not(loom))]
+pub(crate) const LOSSES_BEFORE_HANDOFF: u32 = 4;
+/// Two under loom: one model can then reach both a plain loss and the switch to hand-off.
+#[cfg(loom)]
+pub(crate) const LOSSES_BEFORE_HANDOFF: u32 = 2;
+
+/// A counting semaphore handing out permits in FIFO order, with bounded barging.
+///
+/// # Fairness
+///
+/// Queued tasks are served in the order they queued. A released permit does not go to the
+/// first queued task directly, though: that task is woken to take it, and a task that is
+/// already running (an `acquire` polled meanwhile, or `try_acquire`) may take it first. This
+/// avoids a wake-up and a task switch per acquire under contention. It is bounded: once the
+/// first queued task has been woken and found the permits taken 4 times, the semaphore
+/// hands released permits to the queue in order (collecting them for a large request) and
+/// makes newcomers queue, until a task that was not starved reaches the front. So no queued
+/// task is overtaken forever (Go's `sync.Mutex` has the same starvation mode, after 1 ms;
+/// tokio's semaphore is strictly FIFO). [`MAX_PERMITS`](Semaphore::MAX_PERMITS) is
+/// `usize::MAX >> 5`: the state word keeps four flag bits next to the count.
 ///
 /// # Cooperative budget
 ///
@@ -62,14 +108,22 @@ const SHIFT: usize = 2;
 pub struct Semaphore {
     state: AtomicUsize,
     waiters: Mutex<WaitList<Waiter>>,
+    /// Never let a newcomer past a queued task: queueing sets `HANDOFF` at once and only an
+    /// empty queue clears it.
+    strict: bool,
 }
 
 #[derive(Debug)]
 struct Waiter {
-    /// Permits still missing; the waiter holds `requested - remaining` already.
+    /// Permits still missing; the waiter holds `requested - remaining` already (only ever
+    /// non-zero in hand-off mode).
     remaining: usize,
     /// Signalled by `close`, not by a grant.
     closed: bool,
+    /// Woken to retry (it is the front; `NOTIFIED` is set).
+    notified: bool,
+    /// Retries lost to newcomers.
+    losses: u32,
 }
 
 /// [`Semaphore::acquire`] failed: the semaphore was closed.
@@ -115,6 +169,15 @@ impl Semaphore {
     /// assert_eq!(sem.available_permits(), 3);
     /// ```
     pub fn new(permits: usize) -> Self {
+        Self::with_mode(permits, false)
+    }
+
+    /// A semaphore that never lets a newcomer take permits while anyone is queued.
+    pub(crate) fn new_strict(permits: usize) -> Self {
+        Self::with_mode(permits, true)
+    }
+
+    fn with_mode(permits: usize, strict: bool) -> Self {
         assert!(
             permits <= Self::MAX_PERMITS,
             "a semaphore holds at most {} permits",
@@ -123,10 +186,12 @@ impl Semaphore {
         Self {
             state: AtomicUsize::new(permits << SHIFT),
             waiters: Mutex::new(WaitList::new()),
+            strict,
         }
     }
 
-    /// Permits that could be acquired right now without waiting (0 while tasks are queued).
+    /// Permits that could be acquired right now without waiting (0 while permits are being
+    /// handed to queued tasks in order).
     ///
     /// ```
     /// let sem = weave_sync::Semaphore::new(1);
@@ -177,7 +242,7 @@ impl Semaphore {
             let _ = self
                 .state
                 .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
-                    Some((s | CLOSED) & !WAITERS)
+                    Some((s | CLOSED) & !(WAITERS | NOTIFIED | HANDOFF))
                 });
             while let Some(w) = waiters.pop_front_with(|w| w.closed = true) {
                 wakers.push(w);
@@ -225,7 +290,8 @@ impl Semaphore {
         }
     }
 
-    /// Takes one permit if one is free and nobody is queued.
+    /// Takes one permit if one is free (and permits are not being handed to queued tasks
+    /// in order, see [Fairness](Semaphore#fairness)).
     ///
     /// ```
     /// use weave_sync::{Semaphore, TryAcquireError};
@@ -238,7 +304,8 @@ impl Semaphore {
         self.try_acquire_many(1)
     }
 
-    /// Takes `n` permits if they are free and nobody is queued.
+    /// Takes `n` permits if they are free (and permits are not being handed to queued tasks
+    /// in order).
     ///
     /// ```
     /// let sem = weave_sync::Semaphore::new(2);
@@ -308,7 +375,7 @@ impl Semaphore {
         })
     }
 
-    /// The fast path: one compare-exchange, refused while anyone is queued (fairness).
+    /// The fast path: one compare-exchange, refused in hand-off mode (fairness).
     #[inline]
     pub(crate) fn try_acquire_raw(&self, n: usize) -> Result<(), TryAcquireError> {
         let mut cur = self.state.load(Ordering::Acquire);
@@ -320,7 +387,7 @@ impl Semaphore {
                 // Nothing to take, so nothing to wait for, even behind queued tasks.
                 return Ok(());
             }
-            if cur & WAITERS != 0 || (cur >> SHIFT) < n {
+            if cur & HANDOFF != 0 || (cur >> SHIFT) < n {
                 return Err(TryAcquireError::NoPermits);
             }
             // Acquire pairs with the Release of whoever gave the permits back, so the data a
@@ -350,17 +417,20 @@ impl Semaphore {
 
     /// Gives `n` permits back (to the queue first).
     ///
-    /// Inlined into every guard's `Drop`: with nobody queued this is a load and one
-    /// compare-exchange; the queue is handled out of line.
+    /// Inlined into every guard's `Drop`: with nobody queued, or with the front waiter
+    /// already woken to retry, this is a load and one compare-exchange; waking a waiter or
+    /// handing permits over is done out of line.
     #[inline]
     pub(crate) fn release(&self, n: usize) {
         let mut cur = self.state.load(Ordering::Relaxed);
-        while cur & WAITERS == 0 {
+        // NOTIFIED implies WAITERS and not HANDOFF: the woken front waiter will see these
+        // permits when it retries, so there is nobody to wake.
+        while cur & (WAITERS | NOTIFIED) != WAITERS {
             assert!(
                 (cur >> SHIFT) + n <= Self::MAX_PERMITS,
                 "semaphore permit count overflow"
             );
-            // No one queued: publish the permits with one compare-exchange (Release: the
+            // Nobody to wake: publish the permits with one compare-exchange (Release: the
             // guarded data written under the permit happens-before the next acquirer).
             match self.state.compare_exchange_weak(
                 cur,
@@ -387,9 +457,38 @@ impl Semaphore {
         wakers.wake_all();
     }
 
-    /// Hands `n` permits to the queue front to back, then, if the queue is empty, clears
-    /// `WAITERS` and stores what is left in the atomic.
-    fn release_locked(&self, waiters: &mut WaitList<Waiter>, mut n: usize, wakers: &mut Wakers) {
+    /// Gives `n` permits back under the lock: in hand-off mode to the queue, else to the
+    /// atomic, waking the front waiter to retry if nobody is woken yet. Also clears `WAITERS`
+    /// if the queue has emptied (a cancelled waiter calls this with `n == 0`).
+    fn release_locked(&self, waiters: &mut WaitList<Waiter>, n: usize, wakers: &mut Wakers) {
+        // The flags only change under the lock we hold, so this read is stable.
+        if self.state.load(Ordering::Relaxed) & HANDOFF != 0 {
+            self.hand_over_locked(waiters, n, wakers);
+            return;
+        }
+        let empty = waiters.is_empty();
+        let prev = self
+            .state
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
+                let s = s + (n << SHIFT);
+                Some(if empty {
+                    s & !(WAITERS | NOTIFIED)
+                } else if n > 0 {
+                    s | NOTIFIED
+                } else {
+                    s
+                })
+            })
+            .unwrap_or_else(|s| s);
+        if !empty && n > 0 && prev & NOTIFIED == 0 {
+            wakers.extend(waiters.wake_front_with(|w| w.notified = true));
+        }
+    }
+
+    /// Hand-off mode: gives `n` permits to the queue front to back; if the queue empties,
+    /// clears the flags and stores what is left in the atomic. Leaves hand-off mode once the
+    /// front waiter is one that has not been starved (unless the semaphore is strict).
+    fn hand_over_locked(&self, waiters: &mut WaitList<Waiter>, mut n: usize, wakers: &mut Wakers) {
         while n > 0 {
             let Some(front) = waiters.front_mut() else {
                 break;
@@ -405,10 +504,114 @@ impl Semaphore {
             let _ = self
                 .state
                 .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
-                    Some((s + (n << SHIFT)) & !WAITERS)
+                    Some((s + (n << SHIFT)) & !(WAITERS | NOTIFIED | HANDOFF))
                 });
-        } else {
-            debug_assert_eq!(n, 0, "permits left over while tasks wait");
+            return;
+        }
+        debug_assert_eq!(n, 0, "permits left over while tasks wait");
+        let starved = waiters
+            .front_mut()
+            .is_some_and(|w| w.losses >= LOSSES_BEFORE_HANDOFF);
+        if !self.strict && !starved {
+            // The next release wakes the front waiter to retry like any other.
+            self.state.fetch_and(!HANDOFF, Ordering::AcqRel);
+        }
+    }
+
+    /// The front waiter left the queue while `NOTIFIED` (it took its permits, or was
+    /// cancelled): pass the retry on to the new front if there are permits to try for,
+    /// else clear the flags it no longer stands for.
+    fn front_left_locked(&self, waiters: &mut WaitList<Waiter>, wakers: &mut Wakers) {
+        let empty = waiters.is_empty();
+        let prev = self
+            .state
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
+                Some(if empty {
+                    s & !(WAITERS | NOTIFIED)
+                } else if s >> SHIFT > 0 {
+                    s
+                } else {
+                    s & !NOTIFIED
+                })
+            })
+            .unwrap_or_else(|s| s);
+        if !empty && prev >> SHIFT > 0 {
+            wakers.extend(waiters.wake_front_with(|w| w.notified = true));
+        }
+    }
+
+    /// The woken front waiter retries under the lock. `true`: it now holds its permits and
+    /// has left the queue. `false`: a newcomer was faster; it stays at the front, and after
+    /// too many such losses switches the semaphore to hand-off mode.
+    fn retry_locked(&self, waiters: &mut WaitList<Waiter>, key: Key, wakers: &mut Wakers) -> bool {
+        let remaining = waiters.get_mut(key).remaining;
+        let alone = waiters.len() == 1;
+        let mut cur = self.state.load(Ordering::Acquire);
+        loop {
+            debug_assert!(cur & NOTIFIED != 0 && cur & HANDOFF == 0);
+            let available = cur >> SHIFT;
+            if available >= remaining {
+                let left = available - remaining;
+                let mut new = cur - (remaining << SHIFT);
+                if alone {
+                    new &= !(WAITERS | NOTIFIED);
+                } else if left == 0 {
+                    new &= !NOTIFIED;
+                }
+                // Acquire pairs with the Release of whoever gave the permits back.
+                match self
+                    .state
+                    .compare_exchange(cur, new, Ordering::AcqRel, Ordering::Acquire)
+                {
+                    Ok(_) => {
+                        waiters.remove(key);
+                        if !alone && left > 0 {
+                            // Permits remain (a counting semaphore): the next waiter retries.
+                            wakers.extend(waiters.wake_front_with(|w| w.notified = true));
+                        }
+                        return true;
+                    }
+                    Err(actual) => {
+                        cur = actual;
+                        continue;
+                    }
+                }
+            }
+            let waiter = waiters.get_mut(key);
+            if waiter.losses + 1 >= LOSSES_BEFORE_HANDOFF {
+                waiter.losses += 1;
+                waiter.notified = false;
+                // Starving: from now on permits go to the queue in order. Take every free
+                // permit out of the atomic to keep hand-off mode's invariant.
+                let prev = self
+                    .state
+                    .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
+                        Some((s & FLAGS & !NOTIFIED) | HANDOFF)
+                    })
+                    .unwrap_or_else(|s| s);
+                self.hand_over_locked(waiters, prev >> SHIFT, wakers);
+                if waiters.is_linked(key) {
+                    return false;
+                }
+                waiters.remove(key);
+                return true;
+            }
+            // A release racing this compare-exchange fails it and is then seen above; one
+            // after it finds NOTIFIED clear and takes the lock to wake us again.
+            match self.state.compare_exchange(
+                cur,
+                cur & !NOTIFIED,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => {
+                    let waiter = waiters.get_mut(key);
+                    waiter.losses += 1;
+                    waiter.notified = false;
+                    return false;
+                }
+                Err(actual) => cur = actual,
+            }
         }
     }
 
@@ -425,7 +628,7 @@ impl Semaphore {
                 return Ok(Err(AcquireError(())));
             }
             let available = cur >> SHIFT;
-            if cur & WAITERS == 0 && available >= n {
+            if cur & HANDOFF == 0 && available >= n {
                 match self.state.compare_exchange(
                     cur,
                     cur - (n << SHIFT),
@@ -439,20 +642,26 @@ impl Semaphore {
                     }
                 }
             }
-            // Not enough: take what is free (nothing, if others wait) and queue for the rest.
-            // Setting WAITERS with the atomic emptied keeps the invariant.
-            let take = available.min(n);
-            match self.state.compare_exchange(
-                cur,
-                (cur - (take << SHIFT)) | WAITERS,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
+            // Not enough. In hand-off mode (always, once anyone waits, if strict) take what
+            // is free, which empties the atomic as that mode requires, and queue for the rest;
+            // otherwise queue holding nothing, and a release will wake the front to retry.
+            let (take, new) = if self.strict || cur & HANDOFF != 0 {
+                let take = available.min(n);
+                (take, (cur - (take << SHIFT)) | WAITERS | HANDOFF)
+            } else {
+                (0, cur | WAITERS)
+            };
+            match self
+                .state
+                .compare_exchange(cur, new, Ordering::AcqRel, Ordering::Acquire)
+            {
                 Ok(_) => {
                     debug_assert!(take < n);
                     let waiter = Waiter {
                         remaining: n - take,
                         closed: false,
+                        notified: false,
+                        losses: 0,
                     };
                     return Err(waiters.push_back(cx.waker().clone(), waiter));
                 }
@@ -522,12 +731,28 @@ impl Acquire<'_> {
         Poll::Ready(result)
     }
 
-    /// Polled again while queued: see whether the permits (or a close) arrived.
+    /// Polled again while queued: see whether the permits (or a close) arrived, or, woken
+    /// to retry, try to take them.
     #[inline(never)]
     fn poll_queued(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
         let key = self.key.expect("queued acquire has a key");
         let coop = ready!(budget::poll_proceed(cx));
         let mut waiters = lock(&self.sem.waiters);
+        if waiters.is_linked(key) && waiters.get_mut(key).notified {
+            let mut wakers = Wakers::default();
+            let got = self.sem.retry_locked(&mut waiters, key, &mut wakers);
+            if !got {
+                waiters.set_waker(key, cx.waker());
+            }
+            drop(waiters);
+            wakers.wake_all();
+            if !got {
+                return Poll::Pending;
+            }
+            self.key = None;
+            coop.made_progress();
+            return Poll::Ready(Ok(()));
+        }
         let waiter = match waiters.poll_key(key, cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(waiter) => waiter,
@@ -556,7 +781,11 @@ impl Acquire<'_> {
         let mut wakers = Wakers::default();
         {
             let mut waiters = lock(&self.sem.waiters);
-            let (waiter, _signalled) = waiters.remove(key);
+            let (waiter, signalled) = waiters.remove(key);
+            if !signalled && waiter.notified {
+                // Woken to retry and gone: someone else must retry instead.
+                self.sem.front_left_locked(&mut waiters, &mut wakers);
+            }
             let held = self.requested - waiter.remaining;
             self.sem.release_locked(&mut waiters, held, &mut wakers);
         }
