@@ -15,7 +15,7 @@ use weave_core::loom::cell::UnsafeCell;
 use crate::mutex::TryLockError;
 use crate::semaphore::Semaphore;
 
-const MAX_READERS: usize = (u32::MAX >> 5) as usize;
+const MAX_READERS: usize = (u32::MAX >> 4) as usize;
 
 /// A reader–writer lock for async code.
 ///

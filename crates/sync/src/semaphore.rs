@@ -7,13 +7,15 @@
 //!
 //! # State
 //!
-//! One atomic word holds `permits << 4 | HANDOFF | NOTIFIED | WAITERS | CLOSED`; the queue of
-//! waiters sits in a [`WaitList`] behind a mutex. The flags change only under that mutex;
-//! the lock-free fast paths move only the permit count. Invariants:
+//! One atomic word holds `permits << 3 | HANDOFF | WAKE | CLOSED`; the queue of waiters
+//! sits in a [`WaitList`] behind a mutex. The flags change only under that mutex; the
+//! lock-free fast paths move only the permit count (and never need to know whether anyone
+//! is queued, so that lives in the list alone). Invariants:
 //!
-//! - `WAITERS` is set exactly while the queue is non-empty;
-//! - `NOTIFIED` is set exactly while the front waiter has been woken to retry and has not
-//!   yet done so (only the front is ever woken this way);
+//! - `WAKE` is set exactly while the queue is non-empty and its front waiter has not been
+//!   woken to retry (or has retried since): a release must then take the lock to wake it.
+//!   Only the front is ever woken this way. One bit for this keeps the release's fast path
+//!   a single bit test;
 //! - while `HANDOFF` is set, the atomic holds **zero** permits and newcomers may not take
 //!   any: released permits go straight to the queue, front first (the front may collect them
 //!   a few at a time, like tokio's batch semaphore).
@@ -50,14 +52,15 @@ use crate::util::{keep_spent, lock};
 use crate::wait_list::{Key, WaitList, Wakers};
 
 const CLOSED: usize = 1;
-/// The queue is non-empty.
-const WAITERS: usize = 2;
-/// The front waiter was woken to retry and has not yet.
-const NOTIFIED: usize = 4;
+/// Someone is queued and not yet woken to retry (or permits are handed over): a release
+/// must take the lock.
+const WAKE: usize = 2;
 /// Permits are handed to the queue directly; newcomers must queue.
-const HANDOFF: usize = 8;
-const FLAGS: usize = 15;
-const SHIFT: usize = 4;
+const HANDOFF: usize = 4;
+const FLAGS: usize = 7;
+/// Three flag bits: a shift of 3 is still an x86 `lea` scale, which keeps the inlined
+/// `n << SHIFT` of the fast paths free.
+const SHIFT: usize = 3;
 
 /// How many times the front waiter may be woken and find its permits taken by a newcomer
 /// before the semaphore hands permits over in order. Each loss is one wake-up that came to
@@ -81,7 +84,7 @@ pub(crate) const LOSSES_BEFORE_HANDOFF: u32 = 2;
 /// makes newcomers queue, until a task that was not starved reaches the front. So no queued
 /// task is overtaken forever (Go's `sync.Mutex` has the same starvation mode, after 1 ms;
 /// tokio's semaphore is strictly FIFO). [`MAX_PERMITS`](Semaphore::MAX_PERMITS) is
-/// `usize::MAX >> 5`: the state word keeps four flag bits next to the count.
+/// `usize::MAX >> 4`: the state word keeps three flag bits next to the count.
 ///
 /// # Cooperative budget
 ///
@@ -107,10 +110,30 @@ pub(crate) const LOSSES_BEFORE_HANDOFF: u32 = 2;
 /// ```
 pub struct Semaphore {
     state: AtomicUsize,
-    waiters: Mutex<WaitList<Waiter>>,
+    waiters: Mutex<Queue>,
+}
+
+/// The waiters and, beside them under the same lock, the one setting only the slow paths
+/// read. Keeping it out of the `Semaphore`'s own fields leaves the layout of a `Mutex<T>`
+/// (and so the inlined lock and unlock) as it was before the setting existed.
+struct Queue {
+    list: WaitList<Waiter>,
     /// Never let a newcomer past a queued task: queueing sets `HANDOFF` at once and only an
     /// empty queue clears it.
     strict: bool,
+}
+
+impl std::ops::Deref for Queue {
+    type Target = WaitList<Waiter>;
+    fn deref(&self) -> &WaitList<Waiter> {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for Queue {
+    fn deref_mut(&mut self) -> &mut WaitList<Waiter> {
+        &mut self.list
+    }
 }
 
 #[derive(Debug)]
@@ -120,7 +143,7 @@ struct Waiter {
     remaining: usize,
     /// Signalled by `close`, not by a grant.
     closed: bool,
-    /// Woken to retry (it is the front; `NOTIFIED` is set).
+    /// Woken to retry (it is the front; `WAKE` is clear).
     notified: bool,
     /// Retries lost to newcomers.
     losses: u32,
@@ -185,8 +208,10 @@ impl Semaphore {
         );
         Self {
             state: AtomicUsize::new(permits << SHIFT),
-            waiters: Mutex::new(WaitList::new()),
-            strict,
+            waiters: Mutex::new(Queue {
+                list: WaitList::new(),
+                strict,
+            }),
         }
     }
 
@@ -242,7 +267,7 @@ impl Semaphore {
             let _ = self
                 .state
                 .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
-                    Some((s | CLOSED) & !(WAITERS | NOTIFIED | HANDOFF))
+                    Some((s | CLOSED) & !(WAKE | HANDOFF))
                 });
             while let Some(w) = waiters.pop_front_with(|w| w.closed = true) {
                 wakers.push(w);
@@ -423,9 +448,9 @@ impl Semaphore {
     #[inline]
     pub(crate) fn release(&self, n: usize) {
         let mut cur = self.state.load(Ordering::Relaxed);
-        // NOTIFIED implies WAITERS and not HANDOFF: the woken front waiter will see these
-        // permits when it retries, so there is nobody to wake.
-        while cur & (WAITERS | NOTIFIED) != WAITERS {
+        // Without WAKE, either nobody waits or the woken front waiter will see these permits
+        // when it retries: nobody to wake.
+        while cur & WAKE == 0 {
             assert!(
                 (cur >> SHIFT) + n <= Self::MAX_PERMITS,
                 "semaphore permit count overflow"
@@ -445,7 +470,8 @@ impl Semaphore {
         self.release_to_waiters(n);
     }
 
-    /// Someone is queued (`WAITERS` was seen set): hand the permits over under the lock.
+    /// Someone is queued and not yet woken (`WAKE` was seen set): wake it, or hand the
+    /// permits over, under the lock.
     #[cold]
     #[inline(never)]
     fn release_to_waiters(&self, n: usize) {
@@ -458,9 +484,9 @@ impl Semaphore {
     }
 
     /// Gives `n` permits back under the lock: in hand-off mode to the queue, else to the
-    /// atomic, waking the front waiter to retry if nobody is woken yet. Also clears `WAITERS`
+    /// atomic, waking the front waiter to retry if nobody is woken yet. Also clears `WAKE`
     /// if the queue has emptied (a cancelled waiter calls this with `n == 0`).
-    fn release_locked(&self, waiters: &mut WaitList<Waiter>, n: usize, wakers: &mut Wakers) {
+    fn release_locked(&self, waiters: &mut Queue, n: usize, wakers: &mut Wakers) {
         // The flags only change under the lock we hold, so this read is stable.
         if self.state.load(Ordering::Relaxed) & HANDOFF != 0 {
             self.hand_over_locked(waiters, n, wakers);
@@ -471,16 +497,12 @@ impl Semaphore {
             .state
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
                 let s = s + (n << SHIFT);
-                Some(if empty {
-                    s & !(WAITERS | NOTIFIED)
-                } else if n > 0 {
-                    s | NOTIFIED
-                } else {
-                    s
-                })
+                // Empty queue: nobody to wake. Permits to retry for: the front is woken
+                // below. Neither (a cancelled waiter gave nothing back): nothing changes.
+                Some(if empty || n > 0 { s & !WAKE } else { s })
             })
             .unwrap_or_else(|s| s);
-        if !empty && n > 0 && prev & NOTIFIED == 0 {
+        if !empty && n > 0 && prev & WAKE != 0 {
             wakers.extend(waiters.wake_front_with(|w| w.notified = true));
         }
     }
@@ -488,7 +510,7 @@ impl Semaphore {
     /// Hand-off mode: gives `n` permits to the queue front to back; if the queue empties,
     /// clears the flags and stores what is left in the atomic. Leaves hand-off mode once the
     /// front waiter is one that has not been starved (unless the semaphore is strict).
-    fn hand_over_locked(&self, waiters: &mut WaitList<Waiter>, mut n: usize, wakers: &mut Wakers) {
+    fn hand_over_locked(&self, waiters: &mut Queue, mut n: usize, wakers: &mut Wakers) {
         while n > 0 {
             let Some(front) = waiters.front_mut() else {
                 break;
@@ -504,7 +526,7 @@ impl Semaphore {
             let _ = self
                 .state
                 .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
-                    Some((s + (n << SHIFT)) & !(WAITERS | NOTIFIED | HANDOFF))
+                    Some((s + (n << SHIFT)) & !(WAKE | HANDOFF))
                 });
             return;
         }
@@ -512,27 +534,21 @@ impl Semaphore {
         let starved = waiters
             .front_mut()
             .is_some_and(|w| w.losses >= LOSSES_BEFORE_HANDOFF);
-        if !self.strict && !starved {
+        if !waiters.strict && !starved {
             // The next release wakes the front waiter to retry like any other.
             self.state.fetch_and(!HANDOFF, Ordering::AcqRel);
         }
     }
 
-    /// The front waiter left the queue while `NOTIFIED` (it took its permits, or was
-    /// cancelled): pass the retry on to the new front if there are permits to try for,
-    /// else clear the flags it no longer stands for.
-    fn front_left_locked(&self, waiters: &mut WaitList<Waiter>, wakers: &mut Wakers) {
+    /// The woken front waiter left the queue (it took its permits, or was cancelled): pass
+    /// the retry on to the new front if there are permits to try for, else let the next
+    /// release wake it.
+    fn front_left_locked(&self, waiters: &mut Queue, wakers: &mut Wakers) {
         let empty = waiters.is_empty();
         let prev = self
             .state
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
-                Some(if empty {
-                    s & !(WAITERS | NOTIFIED)
-                } else if s >> SHIFT > 0 {
-                    s
-                } else {
-                    s & !NOTIFIED
-                })
+                Some(if empty || s >> SHIFT > 0 { s } else { s | WAKE })
             })
             .unwrap_or_else(|s| s);
         if !empty && prev >> SHIFT > 0 {
@@ -543,20 +559,18 @@ impl Semaphore {
     /// The woken front waiter retries under the lock. `true`: it now holds its permits and
     /// has left the queue. `false`: a newcomer was faster; it stays at the front, and after
     /// too many such losses switches the semaphore to hand-off mode.
-    fn retry_locked(&self, waiters: &mut WaitList<Waiter>, key: Key, wakers: &mut Wakers) -> bool {
+    fn retry_locked(&self, waiters: &mut Queue, key: Key, wakers: &mut Wakers) -> bool {
         let remaining = waiters.get_mut(key).remaining;
         let alone = waiters.len() == 1;
         let mut cur = self.state.load(Ordering::Acquire);
         loop {
-            debug_assert!(cur & NOTIFIED != 0 && cur & HANDOFF == 0);
+            debug_assert!(cur & (WAKE | HANDOFF) == 0);
             let available = cur >> SHIFT;
             if available >= remaining {
                 let left = available - remaining;
                 let mut new = cur - (remaining << SHIFT);
-                if alone {
-                    new &= !(WAITERS | NOTIFIED);
-                } else if left == 0 {
-                    new &= !NOTIFIED;
+                if !alone && left == 0 {
+                    new |= WAKE;
                 }
                 // Acquire pairs with the Release of whoever gave the permits back.
                 match self
@@ -586,7 +600,7 @@ impl Semaphore {
                 let prev = self
                     .state
                     .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
-                        Some((s & FLAGS & !NOTIFIED) | HANDOFF)
+                        Some((s & FLAGS) | HANDOFF | WAKE)
                     })
                     .unwrap_or_else(|s| s);
                 self.hand_over_locked(waiters, prev >> SHIFT, wakers);
@@ -597,13 +611,11 @@ impl Semaphore {
                 return true;
             }
             // A release racing this compare-exchange fails it and is then seen above; one
-            // after it finds NOTIFIED clear and takes the lock to wake us again.
-            match self.state.compare_exchange(
-                cur,
-                cur & !NOTIFIED,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
+            // after it finds WAKE set and takes the lock to wake us again.
+            match self
+                .state
+                .compare_exchange(cur, cur | WAKE, Ordering::AcqRel, Ordering::Acquire)
+            {
                 Ok(_) => {
                     let waiter = waiters.get_mut(key);
                     waiter.losses += 1;
@@ -645,11 +657,14 @@ impl Semaphore {
             // Not enough. In hand-off mode (always, once anyone waits, if strict) take what
             // is free, which empties the atomic as that mode requires, and queue for the rest;
             // otherwise queue holding nothing, and a release will wake the front to retry.
-            let (take, new) = if self.strict || cur & HANDOFF != 0 {
+            let (take, new) = if waiters.strict || cur & HANDOFF != 0 {
                 let take = available.min(n);
-                (take, (cur - (take << SHIFT)) | WAITERS | HANDOFF)
+                (take, (cur - (take << SHIFT)) | HANDOFF | WAKE)
+            } else if waiters.is_empty() {
+                (0, cur | WAKE)
             } else {
-                (0, cur | WAITERS)
+                // Behind others: whether the front was woken does not change.
+                (0, cur)
             };
             match self
                 .state
