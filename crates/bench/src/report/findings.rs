@@ -69,9 +69,9 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              hand-over to one waiter no longer allocates. What remains is mostly the budget's \
              thread-local access and the benchmark's own async wrapper. On two workers the \
              semaphore barges like the mutex (a release wakes the first queued task to retry), \
-             which did not help here and may cost a little: eight interleaved A/B pairs on \
-             2026-12-07 gave weave_mt / smol_mt 0.42–0.57 (median 0.50) before and 0.49–0.74 \
-             (median 0.56) after."
+             which made no measurable difference here: 16 interleaved A/B pairs on 2026-12-07 \
+             gave weave_mt / smol_mt 0.42–1.01 (median 0.54) before and 0.38–0.74 (median 0.52) \
+             after; two batches of eight disagreed on the sign."
         }
         "timeout_cancel" => {
             "Instructions per timeout (callgrind on the report binary, 1,000,000 timeouts plus the \
