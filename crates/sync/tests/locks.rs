@@ -399,3 +399,45 @@ fn semaphore_starving_front_waiter_gets_permits_handed_over() {
         assert_eq!(sem.available_permits(), 2);
     });
 }
+
+#[test]
+// Under miri the busy loops make this take minutes; the single-threaded tests above run the
+// same code paths there.
+#[cfg_attr(miri, ignore)]
+fn large_acquire_completes_among_single_permit_loops_on_pool() {
+    // A liveness check of the barging paths on two threads: a request for every permit
+    // (woken to retry, losing, passing retries on, switching to hand-off) completes among
+    // tasks that keep taking one permit each, and no permit is lost. It does not prove the
+    // bound (the scheduler may give the big request its chance anyway); the single-threaded
+    // `semaphore_starving_front_waiter_gets_permits_handed_over` does.
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let pool = ThreadPool::new(2);
+    let sem = Arc::new(Semaphore::new(3));
+    let done = Arc::new(AtomicBool::new(false));
+    let hammers: Vec<_> = (0..4)
+        .map(|_| {
+            let (sem, done) = (sem.clone(), done.clone());
+            pool.spawn(async move {
+                while !done.load(Ordering::SeqCst) {
+                    drop(sem.acquire().await.unwrap());
+                }
+            })
+        })
+        .collect();
+    let big = {
+        let (sem, done) = (sem.clone(), done.clone());
+        pool.spawn(async move {
+            for _ in 0..50 {
+                drop(sem.acquire_many(3).await.unwrap());
+            }
+            done.store(true, Ordering::SeqCst);
+        })
+    };
+    pool.block_on(async {
+        big.await.unwrap();
+        for h in hammers {
+            h.await.unwrap();
+        }
+    });
+    assert_eq!(sem.available_permits(), 3);
+}
