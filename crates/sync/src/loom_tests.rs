@@ -342,3 +342,37 @@ fn semaphore_two_permits_released_at_once_reach_two_waiters() {
         assert_eq!(sem.available_permits(), 2);
     });
 }
+
+#[test]
+fn semaphore_cancelled_front_racing_release_reaches_next_waiter() {
+    // The front waiter, unable to take 2 of the 1 free permit, has lost its retry; it is
+    // then cancelled while another release comes in. Whatever the order, the next waiter
+    // is woken once and takes a permit. (Here the release alone would wake it too; that the
+    // cancel wakes it when no release comes is `cancelled_front_waiter_lets_the_next_take_
+    // free_permits` in tests/locks.rs. This model checks the cancel's wake racing the
+    // release's.)
+    loom::model(|| {
+        let sem = std::sync::Arc::new(Semaphore::new(0));
+        let (flag_a, waker_a) = Flag::new();
+        let (flag_b, waker_b) = Flag::new();
+        let mut a = Box::pin(sem.clone().acquire_many_owned(2));
+        let mut b = Box::pin(sem.acquire());
+        assert!(poll_with(a.as_mut(), &waker_a).is_pending());
+        assert!(poll_with(b.as_mut(), &waker_b).is_pending());
+        sem.add_permits(1);
+        assert!(flag_a.take(), "front waiter woken to retry");
+        assert!(
+            poll_with(a.as_mut(), &waker_a).is_pending(),
+            "1 of 2: a loss"
+        );
+        let canceller = thread::spawn(move || drop(a));
+        sem.add_permits(1);
+        canceller.join().unwrap();
+        assert!(flag_b.take(), "next waiter woken");
+        match poll_with(b.as_mut(), &waker_b) {
+            Poll::Ready(p) => drop(p.unwrap()),
+            Poll::Pending => panic!("next waiter left beside free permits"),
+        }
+        assert_eq!(sem.available_permits(), 2);
+    });
+}

@@ -540,19 +540,29 @@ impl Semaphore {
         }
     }
 
-    /// The woken front waiter left the queue (it took its permits, or was cancelled): pass
-    /// the retry on to the new front if there are permits to try for, else let the next
-    /// release wake it.
+    /// A cancelled waiter left the queue, and it was the woken front or nobody was woken
+    /// (`WAKE`): if there are permits to try for, wake the (new) front to retry now, since
+    /// no release may come to do it (the free permits might be all the next waiter needs);
+    /// else let the next release wake it. Hand-off mode needs nothing: `release_locked`
+    /// hands over whatever the cancelled waiter held.
     fn front_left_locked(&self, waiters: &mut Queue, wakers: &mut Wakers) {
         let empty = waiters.is_empty();
-        let prev = self
+        let updated = self
             .state
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
-                Some(if empty || s >> SHIFT > 0 { s } else { s | WAKE })
-            })
-            .unwrap_or_else(|s| s);
-        if !empty && prev >> SHIFT > 0 {
-            wakers.extend(waiters.wake_front_with(|w| w.notified = true));
+                if s & HANDOFF != 0 {
+                    return None;
+                }
+                Some(if empty || s >> SHIFT > 0 {
+                    s & !WAKE
+                } else {
+                    s | WAKE
+                })
+            });
+        if let Ok(prev) = updated {
+            if !empty && prev >> SHIFT > 0 {
+                wakers.extend(waiters.wake_front_with(|w| w.notified = true));
+            }
         }
     }
 
@@ -797,8 +807,10 @@ impl Acquire<'_> {
         {
             let mut waiters = lock(&self.sem.waiters);
             let (waiter, signalled) = waiters.remove(key);
-            if !signalled && waiter.notified {
-                // Woken to retry and gone: someone else must retry instead.
+            // Flags only change under this lock. Woken to retry and gone: someone else must
+            // retry instead. Nobody woken (`WAKE`): free permits may now suit the front.
+            let nobody_woken = self.sem.state.load(Ordering::Relaxed) & WAKE != 0;
+            if !signalled && (waiter.notified || nobody_woken) {
                 self.sem.front_left_locked(&mut waiters, &mut wakers);
             }
             let held = self.requested - waiter.remaining;

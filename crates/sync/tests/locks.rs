@@ -441,3 +441,26 @@ fn large_acquire_completes_among_single_permit_loops_on_pool() {
     });
     assert_eq!(sem.available_permits(), 3);
 }
+
+#[test]
+fn cancelled_front_waiter_lets_the_next_take_free_permits() {
+    // A front waiter that needs more permits than are free is cancelled while the permits
+    // the next waiter needs are free: the next waiter must get them now, not only at the
+    // next release (which might never come).
+    block_on(async {
+        let sem = Semaphore::new(3);
+        let _kept = sem.acquire().await.unwrap();
+        let mut big = Box::pin(sem.acquire_many(3));
+        assert!(big.as_mut().now_or_never().is_none());
+        let two = sem.acquire_many(2).await.unwrap(); // barges: two of three were free
+        let mut small = Box::pin(sem.acquire());
+        assert!(small.as_mut().now_or_never().is_none()); // none free: queued behind `big`
+        drop(two); // wakes `big` to retry...
+        assert!(big.as_mut().now_or_never().is_none()); // ...which cannot take 3 of 2
+        drop(big);
+        assert!(
+            small.as_mut().now_or_never().is_some(),
+            "free permit left unused"
+        );
+    });
+}
