@@ -2,7 +2,8 @@
 //!
 //! Every primitive here depends only on [`Waker`](std::task::Waker)s, so it works under any
 //! executor (Weave's `ThreadPool` and `LocalExecutor`, `futures::executor::block_on`, ...).
-//! Waiting futures queue in FIFO order on one shared building block, a slab-backed wait list
+//! Waiting futures queue in FIFO order (`Mutex` and `Semaphore` let running tasks barge, a
+//! bounded number of times) on one shared building block, a slab-backed wait list
 //! kept next to each primitive's state under a short internal lock; dropping a waiting
 //! future gives its place (and anything it was just granted) to the next waiter. Leaf
 //! futures spend Weave's cooperative budget ([`weave_core::budget`]).

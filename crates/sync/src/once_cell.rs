@@ -70,7 +70,7 @@ impl<T> OnceCell<T> {
         Self {
             initialized: AtomicBool::new(false),
             value: UnsafeCell::new(MaybeUninit::uninit()),
-            turn: Semaphore::new(1),
+            turn: Semaphore::new_strict(1),
         }
     }
 
@@ -221,7 +221,7 @@ impl<T> OnceCell<T> {
         if !self.initialized.swap(false, Ordering::Acquire) {
             return None;
         }
-        self.turn = Semaphore::new(1);
+        self.turn = Semaphore::new_strict(1);
         // SAFETY: it was initialized (checked above) and `&mut self` rules out readers; the
         // flag is now false, so the value will not be read or dropped again.
         Some(

@@ -2,9 +2,10 @@
 //! `sync::RwLock`.
 //!
 //! Like tokio's, it is a [`Semaphore`] with `MAX_READERS` permits: a reader takes one, a
-//! writer takes all of them. Because the semaphore is FIFO, a queued writer stops new
-//! readers from jumping ahead of it (write-preferring), and the writer collects the permits
-//! as the earlier readers leave.
+//! writer takes all of them. Because the semaphore is a strict one (no barging past queued
+//! tasks, unlike [`Mutex`](crate::Mutex)'s), a queued writer stops new readers from jumping
+//! ahead of it (write-preferring), and the writer collects the permits as the earlier
+//! readers leave.
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -14,7 +15,7 @@ use weave_core::loom::cell::UnsafeCell;
 use crate::mutex::TryLockError;
 use crate::semaphore::Semaphore;
 
-const MAX_READERS: usize = (u32::MAX >> 3) as usize;
+const MAX_READERS: usize = (u32::MAX >> 4) as usize;
 
 /// A reader–writer lock for async code.
 ///
@@ -47,7 +48,7 @@ impl<T> RwLock<T> {
     /// An unlocked `RwLock` holding `value`.
     pub fn new(value: T) -> Self {
         Self {
-            sem: Semaphore::new(MAX_READERS),
+            sem: Semaphore::new_strict(MAX_READERS),
             data: UnsafeCell::new(value),
         }
     }

@@ -1,4 +1,5 @@
-//! A fair (FIFO) counting semaphore: asyncio's `Semaphore`, tokio's `sync::Semaphore`.
+//! A counting semaphore with a FIFO queue and bounded barging: asyncio's `Semaphore`,
+//! tokio's `sync::Semaphore`.
 //!
 //! It is also the engine of [`Mutex`](crate::Mutex), [`RwLock`](crate::RwLock), the bounded
 //! [`mpsc`](crate::mpsc) channel's capacity and [`OnceCell`](crate::OnceCell)'s initializer
@@ -6,16 +7,35 @@
 //!
 //! # State
 //!
-//! One atomic word holds `permits << 2 | WAITERS | CLOSED`; the queue of waiters sits in a
-//! [`WaitList`] behind a mutex. The invariant that makes it both fast and fair:
+//! One atomic word holds `permits << 3 | HANDOFF | WAKE | CLOSED`; the queue of waiters
+//! sits in a [`WaitList`] behind a mutex. The flags change only under that mutex; the
+//! lock-free fast paths move only the permit count (and never need to know whether anyone
+//! is queued, so that lives in the list alone). Invariants:
 //!
-//! > while `WAITERS` is set, the atomic holds **zero** permits.
+//! - `WAKE` is set exactly while the queue is non-empty and its front waiter has not been
+//!   woken to retry (or has retried since): a release must then take the lock to wake it.
+//!   Only the front is ever woken this way. One bit for this keeps the release's fast path
+//!   a single bit test;
+//! - while `HANDOFF` is set, the atomic holds **zero** permits and newcomers may not take
+//!   any: released permits go straight to the queue, front first (the front may collect them
+//!   a few at a time, like tokio's batch semaphore).
 //!
-//! Released permits go straight to the queued waiters (the first one may take them a few at a
-//! time, like tokio's batch semaphore), so a newcomer can never barge past a waiter, and
-//! while nobody waits, acquire and release are a single compare-exchange on the atomic with no
-//! lock at all. Only the side that sets `WAITERS` (an acquirer, under the lock) or sees it set
-//! (a releaser, which then takes the lock) pays for the mutex.
+//! # Why not strict FIFO hand-off
+//!
+//! Handing every released permit to the queue means that once one acquire has queued, every
+//! later one queues too: on a multi-thread runtime one collision turns into a convoy where
+//! each lock costs a wake-up and a task switch. So by default a released permit goes back
+//! into the atomic and the front waiter is woken to *retry*, while running tasks may take the
+//! permit first (barging, as async-lock and Go's `sync.Mutex` allow). A task that keeps
+//! running can then lock and unlock many times while its woken neighbour waits for a thread,
+//! and a release with a waiter already woken is one compare-exchange again.
+//!
+//! Fairness stays bounded: the queue itself is FIFO (only its front retries), and a front
+//! waiter that retried and lost `LOSSES_BEFORE_HANDOFF` times switches the semaphore to
+//! `HANDOFF` (Go's starvation mode): newcomers queue, permits are handed over in order, and
+//! barging resumes once a waiter that has not been starved reaches the front. `RwLock` and
+//! `OnceCell` use a *strict* semaphore that is in hand-off mode whenever anyone waits
+//! (a queued writer must hold back new readers at once).
 
 use std::fmt;
 use std::future::Future;
@@ -32,10 +52,39 @@ use crate::util::{keep_spent, lock};
 use crate::wait_list::{Key, WaitList, Wakers};
 
 const CLOSED: usize = 1;
-const WAITERS: usize = 2;
-const SHIFT: usize = 2;
+/// Someone is queued and not yet woken to retry (or permits are handed over): a release
+/// must take the lock.
+const WAKE: usize = 2;
+/// Permits are handed to the queue directly; newcomers must queue.
+const HANDOFF: usize = 4;
+const FLAGS: usize = 7;
+/// Three flag bits: a shift of 3 is still an x86 `lea` scale, which keeps the inlined
+/// `n << SHIFT` of the fast paths free.
+const SHIFT: usize = 3;
 
-/// A counting semaphore handing out permits in FIFO order.
+/// How many times the front waiter may be woken and find its permits taken by a newcomer
+/// before the semaphore hands permits over in order. Each loss is one wake-up that came to
+/// nothing, so this also bounds the wake-ups a starving waiter wastes.
+#[cfg(not(loom))]
+pub(crate) const LOSSES_BEFORE_HANDOFF: u32 = 4;
+/// Two under loom: one model can then reach both a plain loss and the switch to hand-off.
+#[cfg(loom)]
+pub(crate) const LOSSES_BEFORE_HANDOFF: u32 = 2;
+
+/// A counting semaphore handing out permits in FIFO order, with bounded barging.
+///
+/// # Fairness
+///
+/// Queued tasks are served in the order they queued. A released permit does not go to the
+/// first queued task directly, though: that task is woken to take it, and a task that is
+/// already running (an `acquire` polled meanwhile, or `try_acquire`) may take it first. This
+/// avoids a wake-up and a task switch per acquire under contention. It is bounded: once the
+/// first queued task has been woken and found the permits taken 4 times, the semaphore
+/// hands released permits to the queue in order (collecting them for a large request) and
+/// makes newcomers queue, until a task that was not starved reaches the front. So no queued
+/// task is overtaken forever (Go's `sync.Mutex` has the same starvation mode, after 1 ms;
+/// tokio's semaphore is strictly FIFO). [`MAX_PERMITS`](Semaphore::MAX_PERMITS) is
+/// `usize::MAX >> 4`: the state word keeps three flag bits next to the count.
 ///
 /// # Cooperative budget
 ///
@@ -61,15 +110,43 @@ const SHIFT: usize = 2;
 /// ```
 pub struct Semaphore {
     state: AtomicUsize,
-    waiters: Mutex<WaitList<Waiter>>,
+    waiters: Mutex<Queue>,
+}
+
+/// The waiters and, beside them under the same lock, the one setting only the slow paths
+/// read. Keeping it out of the `Semaphore`'s own fields leaves the layout of a `Mutex<T>`
+/// (and so the inlined lock and unlock) as it was before the setting existed.
+struct Queue {
+    list: WaitList<Waiter>,
+    /// Never let a newcomer past a queued task: queueing sets `HANDOFF` at once and only an
+    /// empty queue clears it.
+    strict: bool,
+}
+
+impl std::ops::Deref for Queue {
+    type Target = WaitList<Waiter>;
+    fn deref(&self) -> &WaitList<Waiter> {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for Queue {
+    fn deref_mut(&mut self) -> &mut WaitList<Waiter> {
+        &mut self.list
+    }
 }
 
 #[derive(Debug)]
 struct Waiter {
-    /// Permits still missing; the waiter holds `requested - remaining` already.
+    /// Permits still missing; the waiter holds `requested - remaining` already (only ever
+    /// non-zero in hand-off mode).
     remaining: usize,
     /// Signalled by `close`, not by a grant.
     closed: bool,
+    /// Woken to retry (it is the front; `WAKE` is clear).
+    notified: bool,
+    /// Retries lost to newcomers.
+    losses: u32,
 }
 
 /// [`Semaphore::acquire`] failed: the semaphore was closed.
@@ -115,6 +192,15 @@ impl Semaphore {
     /// assert_eq!(sem.available_permits(), 3);
     /// ```
     pub fn new(permits: usize) -> Self {
+        Self::with_mode(permits, false)
+    }
+
+    /// A semaphore that never lets a newcomer take permits while anyone is queued.
+    pub(crate) fn new_strict(permits: usize) -> Self {
+        Self::with_mode(permits, true)
+    }
+
+    fn with_mode(permits: usize, strict: bool) -> Self {
         assert!(
             permits <= Self::MAX_PERMITS,
             "a semaphore holds at most {} permits",
@@ -122,11 +208,15 @@ impl Semaphore {
         );
         Self {
             state: AtomicUsize::new(permits << SHIFT),
-            waiters: Mutex::new(WaitList::new()),
+            waiters: Mutex::new(Queue {
+                list: WaitList::new(),
+                strict,
+            }),
         }
     }
 
-    /// Permits that could be acquired right now without waiting (0 while tasks are queued).
+    /// Permits that could be acquired right now without waiting (0 while permits are being
+    /// handed to queued tasks in order).
     ///
     /// ```
     /// let sem = weave_sync::Semaphore::new(1);
@@ -177,7 +267,7 @@ impl Semaphore {
             let _ = self
                 .state
                 .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
-                    Some((s | CLOSED) & !WAITERS)
+                    Some((s | CLOSED) & !(WAKE | HANDOFF))
                 });
             while let Some(w) = waiters.pop_front_with(|w| w.closed = true) {
                 wakers.push(w);
@@ -225,7 +315,8 @@ impl Semaphore {
         }
     }
 
-    /// Takes one permit if one is free and nobody is queued.
+    /// Takes one permit if one is free (and permits are not being handed to queued tasks
+    /// in order, see [Fairness](Semaphore#fairness)).
     ///
     /// ```
     /// use weave_sync::{Semaphore, TryAcquireError};
@@ -238,7 +329,8 @@ impl Semaphore {
         self.try_acquire_many(1)
     }
 
-    /// Takes `n` permits if they are free and nobody is queued.
+    /// Takes `n` permits if they are free (and permits are not being handed to queued tasks
+    /// in order).
     ///
     /// ```
     /// let sem = weave_sync::Semaphore::new(2);
@@ -308,7 +400,7 @@ impl Semaphore {
         })
     }
 
-    /// The fast path: one compare-exchange, refused while anyone is queued (fairness).
+    /// The fast path: one compare-exchange, refused in hand-off mode (fairness).
     #[inline]
     pub(crate) fn try_acquire_raw(&self, n: usize) -> Result<(), TryAcquireError> {
         let mut cur = self.state.load(Ordering::Acquire);
@@ -320,7 +412,7 @@ impl Semaphore {
                 // Nothing to take, so nothing to wait for, even behind queued tasks.
                 return Ok(());
             }
-            if cur & WAITERS != 0 || (cur >> SHIFT) < n {
+            if cur & HANDOFF != 0 || (cur >> SHIFT) < n {
                 return Err(TryAcquireError::NoPermits);
             }
             // Acquire pairs with the Release of whoever gave the permits back, so the data a
@@ -350,17 +442,20 @@ impl Semaphore {
 
     /// Gives `n` permits back (to the queue first).
     ///
-    /// Inlined into every guard's `Drop`: with nobody queued this is a load and one
-    /// compare-exchange; the queue is handled out of line.
+    /// Inlined into every guard's `Drop`: with nobody queued, or with the front waiter
+    /// already woken to retry, this is a load and one compare-exchange; waking a waiter or
+    /// handing permits over is done out of line.
     #[inline]
     pub(crate) fn release(&self, n: usize) {
         let mut cur = self.state.load(Ordering::Relaxed);
-        while cur & WAITERS == 0 {
+        // Without WAKE, either nobody waits or the woken front waiter will see these permits
+        // when it retries: nobody to wake.
+        while cur & WAKE == 0 {
             assert!(
                 (cur >> SHIFT) + n <= Self::MAX_PERMITS,
                 "semaphore permit count overflow"
             );
-            // No one queued: publish the permits with one compare-exchange (Release: the
+            // Nobody to wake: publish the permits with one compare-exchange (Release: the
             // guarded data written under the permit happens-before the next acquirer).
             match self.state.compare_exchange_weak(
                 cur,
@@ -375,7 +470,8 @@ impl Semaphore {
         self.release_to_waiters(n);
     }
 
-    /// Someone is queued (`WAITERS` was seen set): hand the permits over under the lock.
+    /// Someone is queued and not yet woken (`WAKE` was seen set): wake it, or hand the
+    /// permits over, under the lock.
     #[cold]
     #[inline(never)]
     fn release_to_waiters(&self, n: usize) {
@@ -387,9 +483,34 @@ impl Semaphore {
         wakers.wake_all();
     }
 
-    /// Hands `n` permits to the queue front to back, then, if the queue is empty, clears
-    /// `WAITERS` and stores what is left in the atomic.
-    fn release_locked(&self, waiters: &mut WaitList<Waiter>, mut n: usize, wakers: &mut Wakers) {
+    /// Gives `n` permits back under the lock: in hand-off mode to the queue, else to the
+    /// atomic, waking the front waiter to retry if nobody is woken yet. Also clears `WAKE`
+    /// if the queue has emptied (a cancelled waiter calls this with `n == 0`).
+    fn release_locked(&self, waiters: &mut Queue, n: usize, wakers: &mut Wakers) {
+        // The flags only change under the lock we hold, so this read is stable.
+        if self.state.load(Ordering::Relaxed) & HANDOFF != 0 {
+            self.hand_over_locked(waiters, n, wakers);
+            return;
+        }
+        let empty = waiters.is_empty();
+        let prev = self
+            .state
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
+                let s = s + (n << SHIFT);
+                // Empty queue: nobody to wake. Permits to retry for: the front is woken
+                // below. Neither (a cancelled waiter gave nothing back): nothing changes.
+                Some(if empty || n > 0 { s & !WAKE } else { s })
+            })
+            .unwrap_or_else(|s| s);
+        if !empty && n > 0 && prev & WAKE != 0 {
+            wakers.extend(waiters.wake_front_with(|w| w.notified = true));
+        }
+    }
+
+    /// Hand-off mode: gives `n` permits to the queue front to back; if the queue empties,
+    /// clears the flags and stores what is left in the atomic. Leaves hand-off mode once the
+    /// front waiter is one that has not been starved (unless the semaphore is strict).
+    fn hand_over_locked(&self, waiters: &mut Queue, mut n: usize, wakers: &mut Wakers) {
         while n > 0 {
             let Some(front) = waiters.front_mut() else {
                 break;
@@ -405,10 +526,114 @@ impl Semaphore {
             let _ = self
                 .state
                 .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
-                    Some((s + (n << SHIFT)) & !WAITERS)
+                    Some((s + (n << SHIFT)) & !(WAKE | HANDOFF))
                 });
-        } else {
-            debug_assert_eq!(n, 0, "permits left over while tasks wait");
+            return;
+        }
+        debug_assert_eq!(n, 0, "permits left over while tasks wait");
+        let starved = waiters
+            .front_mut()
+            .is_some_and(|w| w.losses >= LOSSES_BEFORE_HANDOFF);
+        if !waiters.strict && !starved {
+            // The next release wakes the front waiter to retry like any other.
+            self.state.fetch_and(!HANDOFF, Ordering::AcqRel);
+        }
+    }
+
+    /// A cancelled waiter left the queue, and it was the woken front or nobody was woken
+    /// (`WAKE`): if there are permits to try for, wake the (new) front to retry now, since
+    /// no release may come to do it (the free permits might be all the next waiter needs);
+    /// else let the next release wake it. Hand-off mode needs nothing: `release_locked`
+    /// hands over whatever the cancelled waiter held.
+    fn front_left_locked(&self, waiters: &mut Queue, wakers: &mut Wakers) {
+        let empty = waiters.is_empty();
+        let updated = self
+            .state
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
+                if s & HANDOFF != 0 {
+                    return None;
+                }
+                Some(if empty || s >> SHIFT > 0 {
+                    s & !WAKE
+                } else {
+                    s | WAKE
+                })
+            });
+        if let Ok(prev) = updated {
+            if !empty && prev >> SHIFT > 0 {
+                wakers.extend(waiters.wake_front_with(|w| w.notified = true));
+            }
+        }
+    }
+
+    /// The woken front waiter retries under the lock. `true`: it now holds its permits and
+    /// has left the queue. `false`: a newcomer was faster; it stays at the front, and after
+    /// too many such losses switches the semaphore to hand-off mode.
+    fn retry_locked(&self, waiters: &mut Queue, key: Key, wakers: &mut Wakers) -> bool {
+        let remaining = waiters.get_mut(key).remaining;
+        let alone = waiters.len() == 1;
+        let mut cur = self.state.load(Ordering::Acquire);
+        loop {
+            debug_assert!(cur & (WAKE | HANDOFF) == 0);
+            let available = cur >> SHIFT;
+            if available >= remaining {
+                let left = available - remaining;
+                let mut new = cur - (remaining << SHIFT);
+                if !alone && left == 0 {
+                    new |= WAKE;
+                }
+                // Acquire pairs with the Release of whoever gave the permits back.
+                match self
+                    .state
+                    .compare_exchange(cur, new, Ordering::AcqRel, Ordering::Acquire)
+                {
+                    Ok(_) => {
+                        waiters.remove(key);
+                        if !alone && left > 0 {
+                            // Permits remain (a counting semaphore): the next waiter retries.
+                            wakers.extend(waiters.wake_front_with(|w| w.notified = true));
+                        }
+                        return true;
+                    }
+                    Err(actual) => {
+                        cur = actual;
+                        continue;
+                    }
+                }
+            }
+            let waiter = waiters.get_mut(key);
+            if waiter.losses + 1 >= LOSSES_BEFORE_HANDOFF {
+                waiter.losses += 1;
+                waiter.notified = false;
+                // Starving: from now on permits go to the queue in order. Take every free
+                // permit out of the atomic to keep hand-off mode's invariant.
+                let prev = self
+                    .state
+                    .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
+                        Some((s & FLAGS) | HANDOFF | WAKE)
+                    })
+                    .unwrap_or_else(|s| s);
+                self.hand_over_locked(waiters, prev >> SHIFT, wakers);
+                if waiters.is_linked(key) {
+                    return false;
+                }
+                waiters.remove(key);
+                return true;
+            }
+            // A release racing this compare-exchange fails it and is then seen above; one
+            // after it finds WAKE set and takes the lock to wake us again.
+            match self
+                .state
+                .compare_exchange(cur, cur | WAKE, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => {
+                    let waiter = waiters.get_mut(key);
+                    waiter.losses += 1;
+                    waiter.notified = false;
+                    return false;
+                }
+                Err(actual) => cur = actual,
+            }
         }
     }
 
@@ -425,7 +650,7 @@ impl Semaphore {
                 return Ok(Err(AcquireError(())));
             }
             let available = cur >> SHIFT;
-            if cur & WAITERS == 0 && available >= n {
+            if cur & HANDOFF == 0 && available >= n {
                 match self.state.compare_exchange(
                     cur,
                     cur - (n << SHIFT),
@@ -439,20 +664,29 @@ impl Semaphore {
                     }
                 }
             }
-            // Not enough: take what is free (nothing, if others wait) and queue for the rest.
-            // Setting WAITERS with the atomic emptied keeps the invariant.
-            let take = available.min(n);
-            match self.state.compare_exchange(
-                cur,
-                (cur - (take << SHIFT)) | WAITERS,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
+            // Not enough. In hand-off mode (always, once anyone waits, if strict) take what
+            // is free, which empties the atomic as that mode requires, and queue for the rest;
+            // otherwise queue holding nothing, and a release will wake the front to retry.
+            let (take, new) = if waiters.strict || cur & HANDOFF != 0 {
+                let take = available.min(n);
+                (take, (cur - (take << SHIFT)) | HANDOFF | WAKE)
+            } else if waiters.is_empty() {
+                (0, cur | WAKE)
+            } else {
+                // Behind others: whether the front was woken does not change.
+                (0, cur)
+            };
+            match self
+                .state
+                .compare_exchange(cur, new, Ordering::AcqRel, Ordering::Acquire)
+            {
                 Ok(_) => {
                     debug_assert!(take < n);
                     let waiter = Waiter {
                         remaining: n - take,
                         closed: false,
+                        notified: false,
+                        losses: 0,
                     };
                     return Err(waiters.push_back(cx.waker().clone(), waiter));
                 }
@@ -522,12 +756,28 @@ impl Acquire<'_> {
         Poll::Ready(result)
     }
 
-    /// Polled again while queued: see whether the permits (or a close) arrived.
+    /// Polled again while queued: see whether the permits (or a close) arrived, or, woken
+    /// to retry, try to take them.
     #[inline(never)]
     fn poll_queued(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
         let key = self.key.expect("queued acquire has a key");
         let coop = ready!(budget::poll_proceed(cx));
         let mut waiters = lock(&self.sem.waiters);
+        if waiters.is_linked(key) && waiters.get_mut(key).notified {
+            let mut wakers = Wakers::default();
+            let got = self.sem.retry_locked(&mut waiters, key, &mut wakers);
+            if !got {
+                waiters.set_waker(key, cx.waker());
+            }
+            drop(waiters);
+            wakers.wake_all();
+            if !got {
+                return Poll::Pending;
+            }
+            self.key = None;
+            coop.made_progress();
+            return Poll::Ready(Ok(()));
+        }
         let waiter = match waiters.poll_key(key, cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(waiter) => waiter,
@@ -556,7 +806,13 @@ impl Acquire<'_> {
         let mut wakers = Wakers::default();
         {
             let mut waiters = lock(&self.sem.waiters);
-            let (waiter, _signalled) = waiters.remove(key);
+            let (waiter, signalled) = waiters.remove(key);
+            // Flags only change under this lock. Woken to retry and gone: someone else must
+            // retry instead. Nobody woken (`WAKE`): free permits may now suit the front.
+            let nobody_woken = self.sem.state.load(Ordering::Relaxed) & WAKE != 0;
+            if !signalled && (waiter.notified || nobody_woken) {
+                self.sem.front_left_locked(&mut waiters, &mut wakers);
+            }
             let held = self.requested - waiter.remaining;
             self.sem.release_locked(&mut waiters, held, &mut wakers);
         }

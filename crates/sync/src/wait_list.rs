@@ -75,6 +75,11 @@ impl<T> WaitList<T> {
         self.linked == 0
     }
 
+    /// How many waiters are queued (signalled-but-unclaimed slots do not count).
+    pub(crate) fn len(&self) -> usize {
+        self.linked
+    }
+
     fn node(&self, key: Key) -> &Node<T> {
         match &self.slots[key.0 as usize] {
             Slot::Occupied(node) => node,
@@ -148,6 +153,37 @@ impl<T> WaitList<T> {
             return None;
         }
         Some(&mut self.node_mut(Key(self.head)).data)
+    }
+
+    /// The first queued waiter's data and its waker, taken, to wake once the lock is released;
+    /// the waiter stays queued (a later poll stores a fresh waker). For primitives that wake
+    /// the front waiter to retry rather than to hand it something.
+    pub(crate) fn wake_front_with(&mut self, note: impl FnOnce(&mut T)) -> Option<Waker> {
+        if self.head == NONE {
+            return None;
+        }
+        let node = self.node_mut(Key(self.head));
+        note(&mut node.data);
+        node.waker.take()
+    }
+
+    /// A waiter's data, queued or signalled; only its owner calls this.
+    pub(crate) fn get_mut(&mut self, key: Key) -> &mut T {
+        &mut self.node_mut(key).data
+    }
+
+    /// Whether the waiter is still queued (not signalled).
+    pub(crate) fn is_linked(&self, key: Key) -> bool {
+        self.node(key).linked
+    }
+
+    /// Refreshes a queued waiter's waker (cloning only if it changed).
+    pub(crate) fn set_waker(&mut self, key: Key, waker: &Waker) {
+        let node = self.node_mut(key);
+        match &node.waker {
+            Some(w) if w.will_wake(waker) => {}
+            _ => node.waker = Some(waker.clone()),
+        }
     }
 
     /// Unlinks the first waiter (signals it) and returns its waker to call once the lock is

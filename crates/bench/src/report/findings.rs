@@ -51,19 +51,27 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              tokio does, so a loop that only locks yields every 128 locks), then one \
              compare-exchange; the unlock is one inlined compare-exchange, the queue work is out \
              of line, and a hand-over to one waiter no longer allocates. On two workers the \
-             figure swings between ~10 ns, when the eight tasks never collide, and 100–170 ns: \
-             strict FIFO hand-off (promised by `weave_sync::Mutex`) turns one collision into a \
-             convoy where every lock costs a wake and a task switch; tokio's fair mutex behaves \
-             the same (~110 ns), async-lock lets newcomers barge. Next step: a bounded spin \
-             before queueing, which keeps FIFO among queued waiters but lets a lock released \
-             within a few hundred nanoseconds be taken without a switch."
+             figure used to swing between ~10 ns, when the eight tasks never collided, and \
+             100–170 ns: strict FIFO hand-off turned one collision into a convoy where every \
+             lock cost a wake and a task switch (tokio's strictly fair mutex stays there). Now \
+             an unlock with tasks queued wakes the first of them to retry and a running task \
+             may take the lock first, a bounded number of times (after 4 lost retries the lock \
+             is handed over in order, like Go's starvation mode). Six interleaved A/B pairs of \
+             5-round runs (mutex, semaphore, 8-producer mpsc; weave_mt, tokio_mt, smol_mt) on \
+             2026-12-07: weave_mt / smol_mt 0.49–0.67 (median 0.56) against 0.54–3.02 (median \
+             0.65) before, and no round above 30 ns where four of six runs before had rounds \
+             at 100–203 ns; the one-thread instruction count is unchanged (151M)."
         }
         "semaphore" => {
             "An acquire and release is ~107 instructions on one thread (callgrind: 171M for the run, \
              380M before this work, async-lock 300M): `acquire` is one inlined poll (a budget \
              unit, then a compare-exchange) and the release an inlined compare-exchange; a \
              hand-over to one waiter no longer allocates. What remains is mostly the budget's \
-             thread-local access and the benchmark's own async wrapper."
+             thread-local access and the benchmark's own async wrapper. On two workers the \
+             semaphore barges like the mutex (a release wakes the first queued task to retry), \
+             which made no measurable difference here: 16 interleaved A/B pairs on 2026-12-07 \
+             gave weave_mt / smol_mt 0.42–1.01 (median 0.54) before and 0.38–0.74 (median 0.52) \
+             after; two batches of eight disagreed on the sign."
         }
         "timeout_cancel" => {
             "Instructions per timeout (callgrind on the report binary, 1,000,000 timeouts plus the \
@@ -137,10 +145,14 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              per side), the queue's std mutex lock and unlock (~63 instructions), and the \
              capacity compare-exchange (~25, a third read-modify-write per message where the \
              unbounded channel has two; removing it in an unsound experiment saved only 8 % of \
-             the CPU time). On two workers with 8 producers the ratio to smol_mt moves between \
+             the CPU time). On two workers with 8 producers the ratio to smol_mt moved between \
              0.4 and 1.3 across runs: the producers on both workers contend on the one queue \
-             lock. Next step: fold the capacity count into the queue's lock and keep the \
-             semaphore only for senders that wait, then a lock-free ring for the queue."
+             lock. Since the capacity semaphore lets running senders barge instead of queueing \
+             behind woken ones, six interleaved A/B pairs on 2026-12-07 gave 0.22–0.45 (median \
+             0.30) against 0.34–0.49 (median 0.38), and one thread with 8 producers runs 518M \
+             instructions instead of 561M. Next step: fold the capacity count into the queue's \
+             lock and keep the semaphore only for senders that wait, then a lock-free ring for \
+             the queue."
         }
         _ => return None,
     })

@@ -11,8 +11,8 @@
 //! Capacity (bounded flavour) is a [`Semaphore`]: a sender takes a permit before pushing and
 //! the receiver gives it back when it hands the message to the user, so a message in the
 //! receiver's private buffer still counts against the bound. Waiting senders queue on the
-//! semaphore, which makes the bounded channel FIFO-fair to senders and its `send`/`reserve`
-//! cancellation exact.
+//! semaphore, which serves them in order (with its bounded barging) and makes the
+//! `send`/`reserve` cancellation exact.
 
 use std::collections::VecDeque;
 use std::task::{ready, Context, Poll, Waker};
