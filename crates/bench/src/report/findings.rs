@@ -33,15 +33,20 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
         }
         "join_set" => {
             "Instructions (callgrind on the report binary, weave_ct, warm-up plus one round of 100,000 \
-             tasks): 408M before this work, 250M now, smol's plain `Vec` of tasks 272M. Two changes in \
-             weave-combinators: `JoinSet` yields once before it registers a waker on children it \
-             has just spawned (most have finished when it comes back, and cost one poll instead of \
-             a waker allocation, a registration in the task and a wake), and the children's \
+             tasks): 408M before the 2026-12-06 work, ~242M now, smol's plain `Vec` of tasks 272M. \
+             `JoinSet` yields once before it registers a waker on children it has just spawned \
+             (most have finished when it comes back, and cost one poll), and the children's \
              wakers are allocated a block at a time (crates/combinators/src/ready/wakers.rs). \
-             What is left is the task itself (allocate, schedule, run, free; malloc and free alone \
-             are a quarter of the instructions). smol has no join set: its row awaits a `Vec` of \
-             tasks in order, a floor rather than a peer. Next step: a per-thread free list of task \
-             cells of the common sizes."
+             With fewer instructions than smol, what is left is memory: callgrind's cache \
+             simulation counts 323k last-level misses for weave_ct against smol's 198k, from \
+             the task cells and the set's per-child tables (slot, wake entry, pointer). On \
+             2026-12-07 the task header went from 80 to 64 bytes (the cell of a trivial task \
+             from the 128- to the 112-byte malloc class: 290k misses) and a wake entry from 24 to 16 \
+             bytes: 270k. Dropping the per-child pointer table (finding a slot's entry through \
+             the blocks instead) cut them to 254k but cost 5 % more instructions and was not \
+             kept. smol has no join set: its row awaits a `Vec` of tasks in order, a floor rather \
+             than a peer. Next step: a per-thread free list of task cells, so a burst of spawns \
+             reuses warm memory instead of growing the heap."
         }
         "mutex" => {
             "On one thread an uncontended lock and unlock is ~95 instructions (callgrind on the \
@@ -134,8 +139,13 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              before and 6–13k after, and weave_mt's CPU time fell ~40 %. Over 8 interleaved \
              report runs on the loaded machine weave_mt / min(peers) went from a median of 0.86 \
              to 0.62. The price is CPU while nearly idle (see the constant's docs). What is left \
-             is mostly the allocator growing the heap for 100k live tasks; next step: a smaller \
-             task header (80 bytes today)."
+             is memory: weave_ct runs 0.71x smol_ct's instructions (193M against 272M, callgrind) \
+             but the wall-clock ratio is 0.7-0.87 from run to run, because 100k live tasks are \
+             written to fresh heap. On 2026-12-07 the task header shrank from 80 to 64 bytes \
+             (spawn location and name in one tagged word, the list flags in one word), so a \
+             trivial task's cell is 104 bytes, glibc's 112-byte class instead of 128: \
+             callgrind's cache simulation counts 213k last-level misses per warm-up plus round \
+             instead of 240k (smol 198k). Next step: a per-thread free list of task cells."
         }
         "mpsc_bounded_1p" | "mpsc_bounded_8p" => {
             "A bounded send is one inlined poll (a budget unit, the capacity compare-exchange, the \
