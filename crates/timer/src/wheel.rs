@@ -189,6 +189,33 @@ impl Wheel {
         self.len += 1;
     }
 
+    /// Appends a chain of `count` entries, linked `oldest` to `newest` through `next` and
+    /// already marked as pending, to the pending list.
+    ///
+    /// # Safety
+    /// - The chain's entries are alive and in no list; the caller holds the lock.
+    unsafe fn append_pending(
+        &mut self,
+        oldest: NonNull<Entry>,
+        newest: NonNull<Entry>,
+        count: usize,
+    ) {
+        match self.pending_tail {
+            // SAFETY: linked entries are alive; we hold the lock.
+            Some(tail) => unsafe {
+                let mut node = tail.as_ref().node();
+                node.next = Some(oldest);
+                tail.as_ref().set_node(node);
+                let mut node = oldest.as_ref().node();
+                node.prev = Some(tail);
+                oldest.as_ref().set_node(node);
+            },
+            None => self.heads[PENDING as usize] = Some(oldest),
+        }
+        self.pending_tail = Some(newest);
+        self.len += count;
+    }
+
     /// Takes `entry` out of whatever list holds it; false if it was not linked.
     ///
     /// # Safety
@@ -290,23 +317,65 @@ impl Wheel {
             // into this same slot.
             let mut cursor = self.heads[list as usize].take();
             self.occupied[list as usize / SLOTS] &= !(1 << (list as usize % SLOTS));
-            // Walk from the oldest end, so timers due together fire in registration order.
-            let mut oldest = None;
+            // One pass, newest to oldest (the slot is a stack). The entries live in the
+            // tasks that own them, so each is a cache miss and the pointer chase is the
+            // whole cost (it was 70 % of `advance` with 100k sleeping tasks, when a first
+            // pass found the oldest end and a second walked back). Prepending each entry to
+            // one of two chains turns them oldest-first, so timers due together still fire
+            // in registration order, and re-filed ones keep it in their new slot.
+            let mut due: Option<(NonNull<Entry>, NonNull<Entry>)> = None; // (oldest, newest)
+            let mut due_len = 0;
+            let mut refile: Option<NonNull<Entry>> = None; // oldest first, through `next`
             while let Some(entry) = cursor {
-                oldest = Some(entry);
-                // SAFETY: linked entries are alive; we hold the lock.
-                cursor = unsafe { entry.as_ref().node().next };
-            }
-            cursor = oldest;
-            while let Some(entry) = cursor {
-                // SAFETY: linked entries are alive; we hold the lock.
+                // SAFETY: linked entries are alive and we hold the lock; the chains are
+                // private to this loop until spliced or re-filed below.
                 unsafe {
-                    cursor = entry.as_ref().node().prev;
+                    let entry_ref = entry.as_ref();
+                    cursor = entry_ref.node().next;
                     self.len -= 1;
                     // The true deadline: an owner may have moved it later without the lock.
-                    let when = entry.as_ref().state.load(Acquire);
+                    let when = entry_ref.state.load(Acquire);
                     debug_assert!(when <= MAX_TICK, "a linked timer has no deadline");
                     if when <= now {
+                        let next = due.map(|(oldest, _)| oldest);
+                        entry_ref.set_node(Node {
+                            prev: None,
+                            next,
+                            list: PENDING,
+                        });
+                        due = Some(match due {
+                            Some((oldest, newest)) => {
+                                let mut node = oldest.as_ref().node();
+                                node.prev = Some(entry);
+                                oldest.as_ref().set_node(node);
+                                (entry, newest)
+                            }
+                            None => (entry, entry),
+                        });
+                        due_len += 1;
+                    } else {
+                        entry_ref.set_node(Node {
+                            prev: None,
+                            next: refile,
+                            list: UNLINKED,
+                        });
+                        refile = Some(entry);
+                    }
+                }
+            }
+            if let Some((oldest, newest)) = due {
+                // SAFETY: the chain's entries and the pending tail are alive; we hold the lock.
+                unsafe { self.append_pending(oldest, newest, due_len) };
+            }
+            while let Some(entry) = refile {
+                // SAFETY: as above; these entries were just read, so this pass hits the cache.
+                unsafe {
+                    let entry_ref = entry.as_ref();
+                    refile = entry_ref.node().next;
+                    let when = entry_ref.state.load(Acquire);
+                    if when <= now {
+                        // Not possible today (only an owner moving a deadline *later* races
+                        // with us), but filing a due timer in a slot would be wrong.
                         self.push(entry, PENDING);
                     } else {
                         self.insert(entry, when);

@@ -8,14 +8,22 @@
 pub(super) fn finding(name: &str) -> Option<&'static str> {
     Some(match name {
         "sleeps" => {
-            "On one thread Weave is at 0.35–0.45× the faster peer in every run. On two workers \
-             smol_mt is the peer to beat and the ratio moves a lot (0.47× in the 2026-11-24 run, \
-             0.95–1.11× in two runs on 2026-12-06, when the shared host ran everything ~2× \
-             slower). An A/B of the executor's search-before-park (`SEARCH_YIELDS` 0 against 32, \
-             four interleaved pairs of 5-round runs) gave weave_mt / smol_mt 0.83–1.19 without \
-             and 1.10–1.16 with: at most a small cost, plausibly because a searching worker \
-             does not turn the timer. Next step: turn the driver (a zero-timeout poll) instead \
-             of `sched_yield` while searching, which also serves I/O sooner."
+            "On one thread Weave is at 0.35–0.45× the faster peer in every run; on two workers \
+             it gains almost nothing over one thread (weave_mt ≈ weave_ct), while smol_mt gains \
+             ~40 % over smol_ct. Profile of weave_mt (perf, 100k tasks): the timer wheel's \
+             `advance` was 17 % of samples, nearly all of it one cache miss per timer while \
+             walking a slot's linked list (the entries live in the tasks); it now walks each \
+             due slot once instead of twice (14 %). `TaskList::remove` is 11 % (unlinking a \
+             finished task touches two cold neighbours, paid at the shard unlock), and the \
+             driver's `process` holds a wheel shard's lock through that walk, so the other \
+             worker's `Sleep` drops and registrations block on it (most of the run's futex \
+             calls). The spawning task runs 100k spawns in one poll, so during that phase one \
+             worker does all first polls and timer wakes. Searching workers now turn the \
+             driver every other search turn (2026-12-07); interleaved A/B runs on a host at \
+             load 4–8 could not separate either change from the noise (weave_mt / min(peers) \
+             median 0.97 before, 0.90 after, over 14 pairs). Next steps: have each worker fire \
+             its own wheel shard (locality, no cross-worker lock waits), and a cheaper \
+             `TaskList` unlink."
         }
         "chained_spawn" => {
             "Each link is one spawn from a task plus a wake of the next; on one thread Weave is \

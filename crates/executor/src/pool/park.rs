@@ -24,10 +24,15 @@ impl SharedDriver {
         }
     }
 
-    /// Polls the driver without sleeping, if no worker is parked in it.
-    pub(crate) fn poll(&self) {
-        if let Ok(mut driver) = self.park.try_lock() {
-            driver.park_timeout(Duration::ZERO);
+    /// Polls the driver without sleeping, if no worker is parked in it; false if one is
+    /// (or another worker is polling it right now).
+    pub(crate) fn poll(&self) -> bool {
+        match self.park.try_lock() {
+            Ok(mut driver) => {
+                driver.park_timeout(Duration::ZERO);
+                true
+            }
+            Err(_) => false,
         }
     }
 }

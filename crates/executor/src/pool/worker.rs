@@ -20,7 +20,8 @@ const INJECT_INTERVAL: u32 = 61;
 /// At most this many LIFO-slot tasks run back to back before the slot's task is queued
 /// normally: two tasks waking each other must not starve the rest of the queue.
 const MAX_LIFO_POLLS: u32 = 3;
-/// How many times a searcher yields its thread and looks again before parking: about
+/// How many turns a searcher takes (yielding its thread, or turning the driver every other
+/// turn) and looks again before parking: about
 /// 10-20 µs when the core is otherwise idle, the order of a wake-up's latency. One under
 /// loom and miri, which only need the path explored (miri runs each turn far slower). The
 /// price is CPU while nearly idle: ten tasks each sleeping 1 ms 200 times used 18-22 ms of
@@ -159,8 +160,18 @@ impl WorkerContext {
         if !self.core.borrow().searching {
             return None;
         }
-        for _ in 0..SEARCH_YIELDS {
-            thread::yield_now();
+        for turn in 0..SEARCH_YIELDS {
+            // Every other turn looks at the driver instead of yielding: a timer or socket
+            // that became ready is then served by this idle worker, which runs the woken
+            // tasks from its own queue, rather than waiting for a busy worker's next poll
+            // (every `event_interval` tasks) or a park/unpark round trip. Both are one
+            // syscall. The yields remain so that a producer sharing this core gets to run,
+            // and a turn whose driver is taken (a worker sleeps in it) yields instead, so
+            // the search lasts as long as before.
+            let polled = turn % 2 == 0 && self.shared.driver.as_ref().is_some_and(|d| d.poll());
+            if !polled {
+                thread::yield_now();
+            }
             if self.shared.is_shutdown() {
                 return None;
             }

@@ -257,3 +257,42 @@ fn many_due_timers_fire_in_batches() {
     assert_eq!(h.advance(5, &live).len(), n);
     assert_eq!(h.wheel.len(), 0);
 }
+
+/// The ids on the pending list, front to back.
+fn pending_ids(h: &Harness) -> Vec<usize> {
+    let mut ids = Vec::new();
+    let mut cursor = h.wheel.heads[PENDING as usize];
+    while let Some(entry) = cursor {
+        ids.push(
+            h.entries
+                .iter()
+                .position(|e| std::ptr::eq(&**e, entry.as_ptr()))
+                .unwrap(),
+        );
+        // SAFETY: linked entries are alive; single-threaded test.
+        cursor = unsafe { entry.as_ref().node().next };
+    }
+    ids
+}
+
+#[test]
+fn timers_due_together_fire_in_registration_order_after_a_cascade() {
+    let mut h = Harness::new(8);
+    // Interleaved: four in a level-0 slot, four in a level-1 slot that cascades at 64.
+    for id in 0..8 {
+        assert!(!h.insert(id, if id % 2 == 0 { 5 } else { 70 }));
+    }
+    // SAFETY: as in `Harness::insert`.
+    unsafe { h.wheel.advance(5) };
+    assert_eq!(pending_ids(&h), [0, 2, 4, 6]);
+    // The level-1 slot comes due at 64: its timers are re-filed into level 0, not fired.
+    // SAFETY: as above.
+    unsafe { h.wheel.advance(64) };
+    assert_eq!(pending_ids(&h), [0, 2, 4, 6]);
+    // SAFETY: as above.
+    unsafe { h.wheel.advance(70) };
+    assert_eq!(pending_ids(&h), [0, 2, 4, 6, 1, 3, 5, 7]);
+    let live: BTreeMap<usize, u64> = (0..8).map(|id| (id, 5 + 65 * (id as u64 % 2))).collect();
+    assert_eq!(h.advance(70, &live).len(), 8);
+    assert_eq!(h.wheel.len(), 0);
+}
