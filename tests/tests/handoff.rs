@@ -1,6 +1,7 @@
 //! The `LocalExecutor`'s hand-off: a task that wakes another and then waits lets the woken
 //! one run next, ahead of the queue; a task that finishes does not; and a pair of tasks
-//! bouncing messages cannot keep the rest of the queue waiting for long.
+//! bouncing messages cannot keep the rest of the queue waiting for long. The `ThreadPool`'s
+//! LIFO slot follows the same rule for a finishing task's wakes.
 
 use std::cell::RefCell;
 use std::future::pending;
@@ -132,5 +133,29 @@ fn a_pair_bouncing_messages_lets_the_queue_move_on() {
     assert!(
         seen < 64,
         "the bystander waited for {seen} polls of the ping-pong pair"
+    );
+}
+
+#[test]
+fn a_pool_parent_awaiting_its_children_in_order_runs_once_not_after_each_child() {
+    use weave_core::Spawn;
+    // One worker, so the order is deterministic. Each finishing child wakes the parent;
+    // the parent waits for the next child, so running it right after each child (the LIFO
+    // slot) would poll it once per child.
+    let pool = weave_executor::ThreadPool::new(1);
+    let spawner = pool.handle();
+    let parent = pool.handle().spawn(weave_tests::count_polls(async move {
+        let children: Vec<_> = (0..100).map(|i| spawner.spawn(async move { i })).collect();
+        let mut sum = 0;
+        for child in children {
+            sum += child.await.unwrap();
+        }
+        sum
+    }));
+    let (sum, polls) = pool.block_on(parent).unwrap();
+    assert_eq!(sum, 4950);
+    assert!(
+        polls <= 4,
+        "the parent was polled {polls} times for 100 children"
     );
 }

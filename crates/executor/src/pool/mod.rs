@@ -104,11 +104,11 @@ struct PoolScheduler(Arc<Shared>);
 
 impl Schedule for PoolScheduler {
     fn schedule(&self, task: Runnable) {
-        worker::schedule(&self.0, task, false);
+        worker::schedule(&self.0, task, worker::Place::NextIfWaiting);
     }
 
     fn yield_now(&self, task: Runnable) {
-        worker::schedule(&self.0, task, true);
+        worker::schedule(&self.0, task, worker::Place::Back);
     }
 
     fn release(&self, task: TaskRef<'_>) {
@@ -395,7 +395,7 @@ impl Spawn for ThreadPoolHandle {
             // Spawned on a worker, the new task takes the LIFO slot like a woken one: a chain
             // of tasks each spawning the next then stays on one warm core (measured: about
             // 4x faster on chained_spawn than queueing it where the idle worker steals it).
-            worker::schedule(&self.shared, runnable, false);
+            worker::schedule(&self.shared, runnable, worker::Place::Next);
         }
         handle
     }

@@ -7,6 +7,7 @@ use std::ptr;
 use weave_core::loom::sync::atomic::{fence, Ordering::SeqCst};
 use weave_core::loom::sync::Arc;
 use weave_core::loom::thread;
+use weave_core::task::RunOutcome;
 use weave_core::{enter, Runnable};
 
 use super::park::WorkerParker;
@@ -33,6 +34,9 @@ const SEARCH_YIELDS: u32 = if cfg!(any(loom, miri)) { 1 } else { 32 };
 struct Core {
     local: Local,
     lifo: Option<Runnable>,
+    /// The LIFO task was woken (not spawned) by the running task: it leaves the slot if
+    /// that task finishes (`Place::NextIfWaiting`).
+    lifo_if_waiting: bool,
     searching: bool,
     /// While parked, tasks woken on this thread (by the driver) go to the injector, where
     /// the other workers can see them.
@@ -51,14 +55,28 @@ weave_core::loom::thread_local! {
     static WORKER: Cell<*const WorkerContext> = const { Cell::new(ptr::null()) };
 }
 
+/// Where a task scheduled on a worker goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    /// The LIFO slot: a task spawned by the running task runs next.
+    Next,
+    /// The LIFO slot, unless the running task then finishes: a task it woke and waits for
+    /// runs next (ping-pong), but a parent woken by a finishing child queues behind the
+    /// other children (a parent awaiting 100,000 children in order would otherwise run
+    /// after each of them).
+    NextIfWaiting,
+    /// The back of the local queue (a task that woke itself: it yielded).
+    Back,
+}
+
 /// Schedules `task` on `shared`'s pool: into this worker's queues when called on one of its
 /// workers, into the injector otherwise.
-pub(super) fn schedule(shared: &Arc<Shared>, task: Runnable, to_back: bool) {
+pub(super) fn schedule(shared: &Arc<Shared>, task: Runnable, place: Place) {
     let task = WORKER.with(|worker| {
         // SAFETY: `WORKER` points at a live `WorkerContext` while its worker loop runs on
         // this thread, and is null otherwise.
         match unsafe { worker.get().as_ref() } {
-            Some(cx) if ptr::eq(&*cx.shared, &**shared) => cx.schedule_local(task, to_back),
+            Some(cx) if ptr::eq(&*cx.shared, &**shared) => cx.schedule_local(task, place),
             _ => Some(task),
         }
     });
@@ -69,17 +87,18 @@ pub(super) fn schedule(shared: &Arc<Shared>, task: Runnable, to_back: bool) {
 
 impl WorkerContext {
     /// Returns the task back if it cannot be queued locally right now.
-    fn schedule_local(&self, task: Runnable, to_back: bool) -> Option<Runnable> {
+    fn schedule_local(&self, task: Runnable, place: Place) -> Option<Runnable> {
         let Ok(mut core) = self.core.try_borrow_mut() else {
             return Some(task);
         };
         if core.parked || self.shared.is_shutdown() {
             return Some(task);
         }
-        let overflowed = if to_back {
+        let overflowed = if place == Place::Back {
             core.local.push_back(task, &*self.shared.inject);
             true
         } else {
+            core.lifo_if_waiting = place == Place::NextIfWaiting;
             match core.lifo.replace(task) {
                 Some(previous) => {
                     core.local.push_back(previous, &*self.shared.inject);
@@ -195,12 +214,13 @@ impl WorkerContext {
     }
 
     fn run_task(&self, task: Runnable) {
-        task.run();
+        let mut outcome = task.run();
         let mut streak = 0;
         loop {
             let mut core = self.core.borrow_mut();
             let Some(next) = core.lifo.take() else { break };
-            if streak >= MAX_LIFO_POLLS {
+            let finished_waker = outcome == RunOutcome::Finished && core.lifo_if_waiting;
+            if streak >= MAX_LIFO_POLLS || finished_waker {
                 core.local.push_back(next, &*self.shared.inject);
                 drop(core);
                 self.shared.notify_parked();
@@ -208,7 +228,7 @@ impl WorkerContext {
             }
             drop(core);
             streak += 1;
-            next.run();
+            outcome = next.run();
         }
         let tick = self.core.borrow().tick;
         if tick % self.shared.event_interval == 0 {
@@ -258,6 +278,7 @@ pub(super) fn run(shared: Arc<Shared>, index: usize, local: Local, mut parker: W
         core: RefCell::new(Core {
             local,
             lifo: None,
+            lifo_if_waiting: false,
             searching: false,
             parked: false,
             tick: 0,
