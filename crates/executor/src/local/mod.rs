@@ -40,9 +40,10 @@ pub use handle::LocalHandle;
 const BATCH: usize = 61;
 /// Every this many tasks, the remote queue is served before the local one (fairness).
 const REMOTE_INTERVAL: u32 = 31;
-/// At most this many hand-offs (a woken task run ahead of the queue) in a row. 3 (tokio's
-/// bound for its LIFO slot) kept 1,000 ping-pong pairs at ~0.87× the old FIFO's time, 15 at
-/// ~0.6× (interleaved runs of the bench report); the queue moves on after at most 16 polls.
+/// At most this many hand-offs (a woken task run ahead of the queue) in a row; the queue
+/// moves on after at most 16 polls. On ping_pong (1,000 pairs, the bench report, weave_ct
+/// over the faster peer, two interleaved runs each) 3, tokio's bound for its LIFO slot, gave
+/// 0.85-0.88, 15 gave 0.56-0.64, and plain FIFO 0.73-0.99 in the same runs.
 const MAX_HANDOFFS: u32 = 15;
 
 /// A single-threaded executor: runs `!Send` tasks on the thread that owns it.
@@ -369,11 +370,8 @@ impl LocalInner {
                     } else {
                         // No hand-off: the task queues where its wake put it.
                         let mut queue = self.queue.borrow_mut();
-                        if place >= queue.len() {
-                            queue.push_back(woken);
-                        } else {
-                            queue.insert(place, woken);
-                        }
+                        let place = place.min(queue.len());
+                        queue.insert(place, woken);
                     }
                 }
             }
