@@ -35,14 +35,11 @@ pub(crate) struct Vtable {
     pub(crate) shutdown: unsafe fn(NonNull<Header>),
 }
 
-/// Intrusive links of a `TaskList`; only touched with that list's shard lock held.
-pub(crate) struct Links {
-    pub(crate) prev: Option<NonNull<Header>>,
-    pub(crate) next: Option<NonNull<Header>>,
-}
+/// `Header::slot` of a task that is in no `TaskList` slot.
+pub(crate) const NO_SLOT: u32 = u32::MAX;
 
-/// 64 bytes: `linked` and `registered` share the last word, each in its own cell since
-/// they have different owners.
+/// 48 bytes, so a trivial task's cell (88 bytes) takes glibc's 96-byte chunks: `slot` and
+/// `registered` share the last word, each in its own cell since they have different owners.
 #[repr(C)]
 pub(crate) struct Header {
     pub(crate) state: State,
@@ -52,9 +49,9 @@ pub(crate) struct Header {
     /// The `TaskList` the task joins when it first waits (null: none); never changes. The
     /// list outlives the task (`TaskList::spawn`'s contract).
     pub(crate) list: *const TaskList,
-    pub(crate) links: UnsafeCell<Links>,
-    /// Whether `links` is in the list; only touched with the list's shard lock held.
-    pub(crate) linked: UnsafeCell<bool>,
+    /// The task's index in its list shard's slots (`NO_SLOT`: not in the list); only
+    /// touched with that shard's lock held.
+    pub(crate) slot: UnsafeCell<u32>,
     /// Whether the task joined `list`; written once, by the holder of RUNNING.
     pub(crate) registered: UnsafeCell<bool>,
 }

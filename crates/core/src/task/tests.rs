@@ -310,6 +310,88 @@ fn task_list_shutdown_drops_idle_futures() {
     drop(list);
 }
 
+/// Tasks leave the list in an order unrelated to the one they joined in, vacated slots are
+/// reused, and the list keeps exactly the tasks still waiting.
+#[test]
+fn task_list_keeps_exactly_the_waiting_tasks_whatever_order_they_leave_in() {
+    struct Sched(Queue, Arc<TaskList>);
+    impl Schedule for Sched {
+        fn schedule(&self, t: Runnable) {
+            self.0 .0.lock().unwrap().push_back(t);
+        }
+        fn release(&self, t: TaskRef<'_>) {
+            self.1.remove(t);
+        }
+    }
+    let q = Queue::default();
+    let list = Arc::new(TaskList::with_shards(2));
+    let live = Arc::new(AtomicUsize::new(0));
+    let spawn_waiter = |name: String| {
+        let gate = Gate::default();
+        let t = Tracked::new(&live);
+        let wait = gate.wait();
+        // SAFETY: `Sched` holds the list's `Arc`, so it outlives the task.
+        let (r, h) = unsafe {
+            list.spawn(
+                async move {
+                    let _t = t;
+                    wait.await
+                },
+                Sched(q.clone(), list.clone()),
+                Builder::new().name(name),
+            )
+        };
+        q.0.lock().unwrap().push_back(r.unwrap());
+        (gate, h)
+    };
+    let names = |list: &TaskList| {
+        let mut names = Vec::new();
+        list.for_each(|t| names.push(t.name().unwrap().to_owned()));
+        names.sort();
+        names
+    };
+
+    let mut tasks: Vec<_> = (0..30).map(|i| spawn_waiter(format!("{i:02}"))).collect();
+    q.run_all();
+    assert_eq!(list.len(), 30);
+    // Every third task finishes, last first.
+    for i in (0..30).step_by(3).rev() {
+        tasks[i].0.open();
+    }
+    q.run_all();
+    let mut expected: Vec<_> = (0..30)
+        .filter(|i| i % 3 != 0)
+        .map(|i| format!("{i:02}"))
+        .collect();
+    assert_eq!(names(&list), expected);
+    assert_eq!(list.len(), 20);
+    // New waiters take the vacated slots.
+    for i in 30..40 {
+        tasks.push(spawn_waiter(format!("{i:02}")));
+        expected.push(format!("{i:02}"));
+    }
+    q.run_all();
+    assert_eq!(names(&list), expected);
+    // Every task finishes, in an interleaved order; the list ends empty.
+    for i in (1..40).step_by(2).chain((0..40).step_by(2)) {
+        tasks[i].0.open();
+        q.run_all();
+    }
+    assert!(list.is_empty());
+    assert_eq!(live.load(SeqCst), 0);
+    for (_, mut h) in tasks {
+        assert!(matches!(poll_once(&mut h), Poll::Ready(Ok(()))));
+    }
+    // An emptied list is reused as a fresh one.
+    let (_gate, mut h) = spawn_waiter("again".into());
+    q.run_all();
+    assert_eq!(names(&list), ["again"]);
+    list.close_and_shutdown();
+    assert!(list.is_empty());
+    assert!(matches!(poll_once(&mut h), Poll::Ready(Err(e)) if e.is_cancelled()));
+    assert_eq!(live.load(SeqCst), 0);
+}
+
 #[test]
 fn budget_makes_ready_resources_yield() {
     let q = Queue::default();
