@@ -13,17 +13,18 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              ~40 % over smol_ct. Profile of weave_mt (perf, 100k tasks): the timer wheel's \
              `advance` was 17 % of samples, nearly all of it one cache miss per timer while \
              walking a slot's linked list (the entries live in the tasks); it now walks each \
-             due slot once instead of twice (14 %). `TaskList::remove` is 11 % (unlinking a \
-             finished task touches two cold neighbours, paid at the shard unlock), and the \
-             driver's `process` holds a wheel shard's lock through that walk, so the other \
-             worker's `Sleep` drops and registrations block on it (most of the run's futex \
-             calls). The spawning task runs 100k spawns in one poll, so during that phase one \
-             worker does all first polls and timer wakes. Searching workers now turn the \
-             driver every other search turn (2026-12-07); interleaved A/B runs on a host at \
-             load 4–8 could not separate either change from the noise (weave_mt / min(peers) \
-             median 0.97 before, 0.90 after, over 14 pairs). Next steps: have each worker fire \
-             its own wheel shard (locality, no cross-worker lock waits), and a cheaper \
-             `TaskList` unlink."
+             due slot once instead of twice (14-16 %). `TaskList::remove` was 10-11 %: \
+             unlinking a finished task from an intrusive list touched two cold neighbours. The \
+             list is a slab with one slot per task since 2026-12-07, so leaving it writes one \
+             slot, but it is still ~8 %, now mostly the shard lock's cache line moving between \
+             the workers. The driver's `process` holds a wheel shard's lock through its walk, \
+             so the other worker's `Sleep` drops and registrations block on it. The spawning \
+             task runs 100k spawns in one poll, so during that phase one worker does all first \
+             polls and timer wakes. Weave uses less CPU than smol here (1.42 s of user time \
+             against 1.78 s for eleven runs) but not both cores as well, and the wall-clock \
+             ratio moves between 0.75 and 1.05 from run to run. Next steps: slots as arrays of \
+             entry pointers, so that firing a slot's timers overlaps their cache misses instead \
+             of chasing a linked list one miss at a time; and each worker firing its own shard."
         }
         "chained_spawn" => {
             "Each link is one spawn from a task plus a wake of the next; on one thread Weave is \
@@ -139,8 +140,11 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              `epoll_wait` of a busy executor while no source is registered (6,590 calls per two \
              runs before, none now). Interleaved runs of weave_ct / faster peer went from \
              0.84-0.99 to 0.65-0.71. On two workers (weave_mt, 2-3 % pool code under perf) a \
-             woken task already takes the LIFO slot; the ratio there swings 0.81-1.05 on the \
-             loaded host."
+             woken task takes the LIFO slot; the slot used to yield to the queue after 3 polls \
+             in a row (tokio's bound), which split bouncing pairs across the workers. Since \
+             2026-12-07 it allows 15, the LocalExecutor's bound: four interleaved runs each \
+             gave weave_mt / tokio_mt 0.93-1.16 with 3 and 0.81-0.89 with 15. Both flavours \
+             still swing ±0.2 from run to run on this loaded host."
         }
         "spawn_many_local" => {
             "The idle worker used to go through one park/unpark cycle per ~50 spawns (an eventfd \
@@ -154,12 +158,19 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
              report runs on the loaded machine weave_mt / min(peers) went from a median of 0.86 \
              to 0.62. The price is CPU while nearly idle (see the constant's docs). What is left \
              is memory: weave_ct runs 0.71x smol_ct's instructions (193M against 272M, callgrind) \
-             but the wall-clock ratio is 0.7-0.87 from run to run, because 100k live tasks are \
-             written to fresh heap. On 2026-12-07 the task header shrank from 80 to 64 bytes \
-             (spawn location and name in one tagged word, the list flags in one word), so a \
-             trivial task's cell is 104 bytes, glibc's 112-byte class instead of 128: \
-             callgrind's cache simulation counts 213k last-level misses per warm-up plus round \
-             instead of 240k (smol 198k). Next step: a per-thread free list of task cells."
+             but 100k live tasks are written to fresh heap. The task header shrank from 80 to \
+             48 bytes on 2026-12-07 (spawn location and name in one tagged word; the task list \
+             keeps a slot index instead of two links), so a trivial task's cell is 88 bytes, \
+             glibc's 96-byte class instead of 128: callgrind's cache simulation counts 191k \
+             last-level misses per warm-up plus round instead of 240k (smol 198k), and four \
+             interleaved A/B runs gave weave_ct / faster peer 0.66-1.15 (median 0.86) before \
+             the last step and 0.58-0.63 after. What is left is the allocator: glibc returns the \
+             freed cells to the OS after each round (a 10 MB `brk` shrink under strace) and \
+             the next round faults them back in, 2,500 page faults per round for weave_ct \
+             against none for smol_ct, whose heap top stays pinned by memory it keeps; with \
+             `GLIBC_TUNABLES=glibc.malloc.trim_threshold=1000000000` weave_ct alone ran 114 \
+             ns/task instead of 227 (five rounds each). Weave leaves that policy to the global allocator (jemalloc or \
+             mimalloc keep freed memory for reuse) rather than caching cells itself."
         }
         "mpsc_bounded_1p" | "mpsc_bounded_8p" => {
             "A bounded send is one inlined poll (a budget unit, the capacity compare-exchange, the \
