@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `state` | the `Sleep`'s owner and the driver | atomics: the true deadline tick, or `FIRED` |
 //! | `waker` | owner registers, driver takes | [`AtomicWaker`] |
-//! | `node` (links, list) | whoever holds the shard's lock | plain fields in an `UnsafeCell` |
+//! | `node` (list, index) | whoever holds the shard's lock | plain fields in an `UnsafeCell` |
 //!
 //! Because the true deadline lives in `state` and not in the links, moving a timer *later*
 //! (`Sleep::reset`, every `Interval` tick is not that, but a keep-alive reset is) is one
@@ -15,7 +15,6 @@
 //! comes due the driver sees the later deadline and re-files it (tokio's trick).
 
 use std::marker::PhantomPinned;
-use std::ptr::NonNull;
 
 use weave_core::loom::cell::UnsafeCell;
 use weave_core::loom::sync::atomic::AtomicU64;
@@ -43,18 +42,27 @@ pub(crate) struct Entry {
     _pin: PhantomPinned,
 }
 
-// SAFETY: `node` (the only non-atomic field, holding raw links) is read and written only
+// SAFETY: `node` (the only non-atomic field) is read and written only
 // under the lock of the shard the entry is registered in; every other field is atomic.
 unsafe impl Send for Entry {}
 // SAFETY: as above.
 unsafe impl Sync for Entry {}
 
-#[derive(Clone, Copy)]
+/// Where the entry is filed: a wheel slot or the pending list, and its place in that list's
+/// array of entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Node {
-    pub(crate) prev: Option<NonNull<Entry>>,
-    pub(crate) next: Option<NonNull<Entry>>,
-    /// Index of the list holding the entry (a wheel slot or the pending list), or `UNLINKED`.
+    /// Index of the list holding the entry, or `UNLINKED`.
     pub(crate) list: u16,
+    /// The entry's index in that list (meaningless while `UNLINKED`).
+    pub(crate) index: u32,
+}
+
+impl Node {
+    pub(crate) const UNLINKED: Node = Node {
+        list: UNLINKED,
+        index: 0,
+    };
 }
 
 impl Entry {
@@ -62,16 +70,12 @@ impl Entry {
         Entry {
             state: AtomicU64::new(UNREGISTERED),
             waker: AtomicWaker::new(),
-            node: UnsafeCell::new(Node {
-                prev: None,
-                next: None,
-                list: UNLINKED,
-            }),
+            node: UnsafeCell::new(Node::UNLINKED),
             _pin: PhantomPinned,
         }
     }
 
-    /// Reads the links.
+    /// Reads where the entry is filed.
     ///
     /// # Safety
     /// - The caller holds the lock of the shard this entry is registered in (or the entry
@@ -82,7 +86,7 @@ impl Entry {
         self.node.with(|node| unsafe { *node })
     }
 
-    /// Writes the links.
+    /// Writes where the entry is filed.
     ///
     /// # Safety
     /// - As for [`node`](Entry::node).

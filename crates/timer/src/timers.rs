@@ -183,6 +183,7 @@ impl Timers {
     ///
     /// # Safety
     /// - `entry` was registered in this `Timers` at `shard` (or never linked) and is alive.
+    #[inline]
     pub(crate) unsafe fn deregister(&self, entry: NonNull<Entry>, shard: usize) {
         let mut wheel = self.shards[shard].wheel.lock().unwrap();
         // SAFETY: forwarded from the caller; we hold the shard's lock.

@@ -6,6 +6,7 @@ use std::collections::{btree_map, BTreeMap};
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering::SeqCst;
+use std::task::Waker;
 
 use super::*;
 use crate::entry::UNREGISTERED;
@@ -197,6 +198,79 @@ fn random_operations_match_a_btreemap_model() {
     }
 }
 
+/// Enough timers that slots pass `COMPACT_MIN` and get compacted under random operations.
+#[test]
+fn random_operations_with_crowded_slots_match_a_btreemap_model() {
+    let (seeds, steps): (u64, usize) = if cfg!(miri) { (1, 120) } else { (40, 10_000) };
+    for seed in 1..=seeds {
+        run_model(seed.wrapping_mul(0x2545_f491_4f6c_dd1d), steps, 400);
+    }
+}
+
+/// Cancelling most timers of one slot compacts it; the survivors keep their order and
+/// cancel and fire correctly at their new places.
+#[test]
+fn compaction_keeps_the_order_and_the_places_of_the_survivors() {
+    let n = 4 * COMPACT_MIN;
+    let mut h = Harness::new(n);
+    for id in 0..n {
+        assert!(!h.insert(id, 9));
+    }
+    // Cancel three in four, from both ends inwards, so compaction runs mid-way.
+    let doomed: Vec<usize> = (0..n).filter(|id| id % 4 != 0).collect();
+    let (front, back) = doomed.split_at(doomed.len() / 2);
+    for (&a, &b) in front.iter().zip(back.iter().rev()) {
+        h.cancel(a);
+        h.cancel(b);
+    }
+    assert_eq!(h.wheel.len(), n / 4);
+    // Survivors moved by the compaction still unlink from their new index.
+    h.cancel(4);
+    h.cancel(n - 4);
+    let expected: Vec<usize> = (0..n)
+        .filter(|id| id % 4 == 0 && *id != 4 && *id != n - 4)
+        .collect();
+    // SAFETY: as in `Harness::insert`.
+    unsafe { h.wheel.advance(9) };
+    assert_eq!(pending_ids(&h), expected);
+    let live: BTreeMap<usize, u64> = expected.iter().map(|&id| (id, 9)).collect();
+    assert_eq!(h.advance(9, &live), expected);
+    assert_eq!(h.wheel.len(), 0);
+}
+
+/// Timers cancelled while they wait on the pending list, between two batches, are skipped;
+/// the rest fire in order.
+#[test]
+fn cancelling_pending_timers_between_batches_skips_them() {
+    let n = 5 * WakeBatch::CAPACITY;
+    let mut h = Harness::new(n);
+    for id in 0..n {
+        // A waker each, so that a batch fills up.
+        h.entries[id].waker.register(Waker::noop());
+        assert!(!h.insert(id, 3));
+    }
+    let mut batch = WakeBatch::new();
+    // SAFETY: as in `Harness::insert`.
+    let more = unsafe {
+        h.wheel.advance(3);
+        h.wheel.fire_pending(3, &mut batch)
+    };
+    assert!(more);
+    assert_eq!(batch.wake_all(), WakeBatch::CAPACITY);
+    for id in (WakeBatch::CAPACITY..n).filter(|id| id % 3 != 0) {
+        h.cancel(id);
+    }
+    let expected: Vec<usize> = (WakeBatch::CAPACITY..n).filter(|id| id % 3 == 0).collect();
+    assert_eq!(pending_ids(&h), expected);
+    let live: BTreeMap<usize, u64> = expected.iter().map(|&id| (id, 3)).collect();
+    assert_eq!(h.advance(3, &live), expected);
+    assert_eq!(h.wheel.len(), 0);
+    assert!(!h.wheel.has_pending());
+    // The emptied wheel takes new timers as usual.
+    assert!(!h.insert(1, 70));
+    assert_eq!(h.wheel.next_expiration(), Some(64));
+}
+
 #[test]
 fn levels_cascade_exactly_at_the_deadline() {
     let mut h = Harness::new(6);
@@ -260,19 +334,16 @@ fn many_due_timers_fire_in_batches() {
 
 /// The ids on the pending list, front to back.
 fn pending_ids(h: &Harness) -> Vec<usize> {
-    let mut ids = Vec::new();
-    let mut cursor = h.wheel.heads[PENDING as usize];
-    while let Some(entry) = cursor {
-        ids.push(
+    h.wheel
+        .pending()
+        .into_iter()
+        .map(|entry| {
             h.entries
                 .iter()
                 .position(|e| std::ptr::eq(&**e, entry.as_ptr()))
-                .unwrap(),
-        );
-        // SAFETY: linked entries are alive; single-threaded test.
-        cursor = unsafe { entry.as_ref().node().next };
-    }
-    ids
+                .unwrap()
+        })
+        .collect()
 }
 
 #[test]
