@@ -8,23 +8,20 @@
 pub(super) fn finding(name: &str) -> Option<&'static str> {
     Some(match name {
         "sleeps" => {
-            "On one thread Weave is at 0.35–0.45× the faster peer in every run; on two workers \
-             it gains almost nothing over one thread (weave_mt ≈ weave_ct), while smol_mt gains \
-             ~40 % over smol_ct. Profile of weave_mt (perf, 100k tasks): the timer wheel's \
-             `advance` was 17 % of samples, nearly all of it one cache miss per timer while \
-             walking a slot's linked list (the entries live in the tasks); it now walks each \
-             due slot once instead of twice (14-16 %). `TaskList::remove` was 10-11 %: \
-             unlinking a finished task from an intrusive list touched two cold neighbours. The \
-             list is a slab with one slot per task since 2026-12-07, so leaving it writes one \
-             slot, but it is still ~8 %, now mostly the shard lock's cache line moving between \
-             the workers. The driver's `process` holds a wheel shard's lock through its walk, \
-             so the other worker's `Sleep` drops and registrations block on it. The spawning \
-             task runs 100k spawns in one poll, so during that phase one worker does all first \
-             polls and timer wakes. Weave uses less CPU than smol here (1.42 s of user time \
-             against 1.78 s for eleven runs) but not both cores as well, and the wall-clock \
-             ratio moves between 0.75 and 1.05 from run to run. Next steps: slots as arrays of \
-             entry pointers, so that firing a slot's timers overlaps their cache misses instead \
-             of chasing a linked list one miss at a time; and each worker firing its own shard."
+            "Profile of weave_mt (perf, 100k tasks): the timer wheel's `advance` was 14-17 % of \
+             samples, nearly all of it one cache miss per timer while walking a slot's linked \
+             list: the entries live in the tasks, and each entry's address was in the previous \
+             one, so the misses came one after the other. Since 2026-12-07 a slot is an array of \
+             entry pointers (a cancelled timer leaves a tombstone), so the CPU overlaps those \
+             misses: four interleaved A/B runs each gave weave_mt / faster peer 0.91-1.29 \
+             before and 0.62-0.72 after, weave_ct 0.40-0.59 before and 0.26-0.34 after, with \
+             9 % fewer L1 data misses and 2 % more instructions under callgrind (weave_ct). \
+             The same day `TaskList::remove` (10-11 %: unlinking a task from an intrusive list \
+             touched two cold neighbours) became a one-slot write in a slab; ~8 % remains, \
+             mostly the shard lock's cache line moving between the workers. Next steps: each \
+             worker firing its own wheel shard (the driver's `process` holds a shard's lock \
+             through its walk, and the other worker's registrations wait on it), and spreading \
+             the first polls of a spawn burst over both workers."
         }
         "chained_spawn" => {
             "Each link is one spawn from a task plus a wake of the next; on one thread Weave is \
