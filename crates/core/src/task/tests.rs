@@ -76,6 +76,18 @@ impl Gate {
     }
 }
 
+/// A scheduler that queues into a `Queue` and leaves a `TaskList` when its task finishes.
+struct Sched(Queue, Arc<TaskList>);
+
+impl Schedule for Sched {
+    fn schedule(&self, t: Runnable) {
+        self.0 .0.lock().unwrap().push_back(t);
+    }
+    fn release(&self, t: TaskRef<'_>) {
+        self.1.remove(t);
+    }
+}
+
 fn poll_once<F: Future + Unpin>(f: &mut F) -> Poll<F::Output> {
     let mut cx = Context::from_waker(Waker::noop());
     Pin::new(f).poll(&mut cx)
@@ -250,15 +262,6 @@ fn join_handle_wakes_its_awaiter() {
 
 #[test]
 fn task_list_shutdown_drops_idle_futures() {
-    struct Sched(Queue, Arc<TaskList>);
-    impl Schedule for Sched {
-        fn schedule(&self, t: Runnable) {
-            self.0 .0.lock().unwrap().push_back(t);
-        }
-        fn release(&self, t: TaskRef<'_>) {
-            self.1.remove(t);
-        }
-    }
     let q = Queue::default();
     let list = Arc::new(TaskList::with_shards(4));
     let live = Arc::new(AtomicUsize::new(0));
@@ -314,15 +317,6 @@ fn task_list_shutdown_drops_idle_futures() {
 /// reused, and the list keeps exactly the tasks still waiting.
 #[test]
 fn task_list_keeps_exactly_the_waiting_tasks_whatever_order_they_leave_in() {
-    struct Sched(Queue, Arc<TaskList>);
-    impl Schedule for Sched {
-        fn schedule(&self, t: Runnable) {
-            self.0 .0.lock().unwrap().push_back(t);
-        }
-        fn release(&self, t: TaskRef<'_>) {
-            self.1.remove(t);
-        }
-    }
     let q = Queue::default();
     let list = Arc::new(TaskList::with_shards(2));
     let live = Arc::new(AtomicUsize::new(0));
