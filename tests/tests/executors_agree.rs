@@ -73,21 +73,28 @@ fn leaves(depth: u32, executor: Executor) -> Pin<Box<dyn Future<Output = u64> + 
     })
 }
 
+/// The tree's depth: 255 spawned inner nodes, or 31 under miri, whose interpreter makes
+/// each task ~1000× dearer (the code paths are the same).
+const TREE_DEPTH: u32 = if cfg!(miri) { 5 } else { 8 };
+
 #[test]
 fn recursively_spawned_tree_is_the_same_everywhere() {
-    let results = on_every_executor(|executor| leaves(8, executor));
+    let results = on_every_executor(|executor| leaves(TREE_DEPTH, executor));
     for (executor, count) in results {
-        assert_eq!(count, 1 << 8, "on {executor:?}");
+        assert_eq!(count, 1 << TREE_DEPTH, "on {executor:?}");
     }
 }
 
+/// How many children `outputs_in_spawn_order` spawns (fewer under miri, as above).
+const CHILDREN: u64 = if cfg!(miri) { 16 } else { 50 };
+
 /// Children's outputs come back in spawn order, whatever order they finish in.
 async fn outputs_in_spawn_order(spawner: &impl Spawn) -> Vec<u64> {
-    let handles: Vec<_> = (0..50u64)
+    let handles: Vec<_> = (0..CHILDREN)
         .map(|i| {
             spawner.spawn(async move {
                 // Later children finish first: fewer yields.
-                for _ in 0..(50 - i) {
+                for _ in 0..(CHILDREN - i) {
                     yield_now().await;
                 }
                 i
@@ -103,7 +110,7 @@ async fn outputs_in_spawn_order(spawner: &impl Spawn) -> Vec<u64> {
 
 #[test]
 fn spawning_through_the_spawn_trait_agrees() {
-    let expected: Vec<u64> = (0..50).collect();
+    let expected: Vec<u64> = (0..CHILDREN).collect();
 
     let local = LocalExecutor::new();
     let handle = local.handle();

@@ -15,6 +15,11 @@ use weave_executor::{LocalExecutor, ThreadPool};
 use weave_tests::{assert_all_cancelled, counted, mailbox, yield_until};
 
 const PARKED: usize = if cfg!(miri) { 50 } else { 1000 };
+/// Ping-pong pairs running when an executor is dropped, and the yields the main future makes
+/// first to let them get going. Fewer under miri: with the LocalExecutor's hand-off each
+/// yield lets every pair bounce up to 15 times, and 50 pairs took miri ~110 s.
+const PAIRS: usize = if cfg!(miri) { 8 } else { 50 };
+const WARM_UP_YIELDS: usize = if cfg!(miri) { 10 } else { 100 };
 
 /// A task that counts itself as started, then waits forever.
 async fn park_forever(started: Arc<AtomicUsize>) {
@@ -165,10 +170,10 @@ fn spawn_ping_pong_pairs(
 fn dropping_a_pool_while_tasks_ping_pong() {
     let pool = ThreadPool::new(2);
     let live = Arc::new(AtomicUsize::new(0));
-    let handles = spawn_ping_pong_pairs(50, &pool, &live);
+    let handles = spawn_ping_pong_pairs(PAIRS, &pool, &live);
     // Let them get going (any amount of progress will do).
     pool.block_on(async {
-        for _ in 0..100 {
+        for _ in 0..WARM_UP_YIELDS {
             yield_now().await;
         }
     });
@@ -181,9 +186,9 @@ fn dropping_a_pool_while_tasks_ping_pong() {
 fn dropping_a_local_executor_while_tasks_ping_pong() {
     let ex = LocalExecutor::new();
     let live = Arc::new(AtomicUsize::new(0));
-    let handles = spawn_ping_pong_pairs(50, &ex.handle(), &live);
+    let handles = spawn_ping_pong_pairs(PAIRS, &ex.handle(), &live);
     ex.block_on(async {
-        for _ in 0..100 {
+        for _ in 0..WARM_UP_YIELDS {
             yield_now().await;
         }
     });

@@ -40,6 +40,11 @@ pub(crate) fn steps(extra: &[String]) -> Vec<Step> {
     let test = test
         .args(extra.iter().cloned())
         .env("MIRIFLAGS", miriflags)
+        // One test at a time: miri interprets every thread on one host thread and its data
+        // race detector pays per live thread, so libtest's parallel tests made it slower,
+        // not faster (weave-timer's unit tests: 352 s in parallel, 71 s one by one). Tests
+        // that start threads of their own still run them concurrently.
+        .env("RUST_TEST_THREADS", "1")
         .env("CARGO_TARGET_DIR", "target/miri");
 
     let mut steps = tools::miri_steps();
