@@ -57,7 +57,6 @@ pub(crate) struct Wheel {
     /// The pending list is a queue (timers fire in deadline order, then filing order): its
     /// entries before this index have been fired or cancelled.
     pending_head: usize,
-    len: usize,
 }
 
 /// One slot's timers (or the pending ones), in the order they were filed.
@@ -127,7 +126,6 @@ impl Wheel {
                 .try_into()
                 .unwrap_or_else(|_| unreachable!("LISTS lists were collected")),
             pending_head: 0,
-            len: 0,
         }
     }
 
@@ -136,10 +134,25 @@ impl Wheel {
         self.elapsed
     }
 
-    /// Number of linked timers (filed or pending).
+    /// Number of linked timers (filed or pending). Derived from the lists' counts rather
+    /// than kept as its own counter, which only tests would read.
     #[cfg(all(test, not(loom)))]
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.lists.iter().map(|list| list.live).sum()
+    }
+
+    /// Panics unless each list's count of live timers matches the entries it holds.
+    #[cfg(all(test, not(loom)))]
+    pub(crate) fn assert_counts(&self) {
+        for (number, list) in self.lists.iter().enumerate() {
+            let start = if number == PENDING as usize {
+                self.pending_head
+            } else {
+                0
+            };
+            let linked = list.entries[start..].iter().flatten().count();
+            assert_eq!(list.live, linked, "list {number} miscounts its timers");
+        }
     }
 
     /// The live entries of the pending list, front to back.
@@ -204,7 +217,6 @@ impl Wheel {
         // SAFETY: the caller guarantees `entry` is alive and that we hold the lock.
         unsafe { entry.as_ref().set_node(Node { list, index }) };
         self.set_occupied(list, true);
-        self.len += 1;
     }
 
     /// Takes `entry` out of whatever list holds it; false if it was not linked.
@@ -220,7 +232,6 @@ impl Wheel {
         }
         // SAFETY: as above.
         unsafe { entry.as_ref().set_node(Node::UNLINKED) };
-        self.len -= 1;
         let list = &mut self.lists[node.list as usize];
         debug_assert_eq!(list.entries[node.index as usize], Some(entry));
         list.live -= 1;
@@ -335,7 +346,6 @@ impl Wheel {
             // Detach the whole slot first: a timer clamped at the horizon may be re-filed
             // into this same slot.
             let mut due = std::mem::take(&mut self.lists[list as usize]);
-            self.len -= due.live;
             self.set_occupied(list, false);
             // Oldest first, so timers due together fire in filing order and re-filed ones
             // keep it in their new slot. The addresses come from the array, not from the
@@ -391,7 +401,6 @@ impl Wheel {
                 clear(&mut pending.entries);
                 self.pending_head = 0;
             }
-            self.len -= 1;
             // SAFETY: linked entries are alive; we hold the lock.
             unsafe {
                 let entry_ref = entry.as_ref();
@@ -437,7 +446,6 @@ impl Wheel {
             while let Some(slot) = list.entries.pop() {
                 let Some(entry) = slot else { continue };
                 list.live -= 1;
-                self.len -= 1;
                 // SAFETY: linked entries are alive; we hold the lock.
                 unsafe {
                     entry.as_ref().set_node(Node::UNLINKED);

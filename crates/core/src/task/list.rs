@@ -76,7 +76,6 @@ struct Shard {
     /// `None`: vacant (its index is in `vacant`).
     slots: Vec<Option<NonNull<Header>>>,
     vacant: Vec<u32>,
-    len: usize,
 }
 
 /// Slots kept when a shard empties (a burst of waiting tasks does not hold its memory).
@@ -102,7 +101,6 @@ impl TaskList {
                     ShardLock(Mutex::new(Shard {
                         slots: Vec::new(),
                         vacant: Vec::new(),
-                        len: 0,
                     }))
                 })
                 .collect(),
@@ -245,7 +243,7 @@ impl TaskList {
 
     /// The number of linked tasks: unfinished tasks that have waited at least once.
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.0.lock().unwrap().len).sum()
+        self.shards.iter().map(|s| s.0.lock().unwrap().len()).sum()
     }
 
     /// True if no task is linked.
@@ -341,7 +339,6 @@ impl Shard {
         };
         // SAFETY: the lock is held, so the task's slot index is ours to write.
         unsafe { ptr.as_ref().slot.with_mut(|slot| *slot = index) };
-        self.len += 1;
     }
 
     /// Takes `ptr` out of its slot; false if it was in none.
@@ -360,8 +357,8 @@ impl Shard {
         }
         debug_assert_eq!(self.slots[index as usize], Some(ptr));
         self.slots[index as usize] = None;
-        self.len -= 1;
-        if self.len == 0 {
+        if self.vacant.len() + 1 == self.slots.len() {
+            // That was the last task: start afresh rather than keep a list of vacancies.
             self.clear();
         } else {
             self.vacant.push(index);
@@ -376,9 +373,13 @@ impl Shard {
             // SAFETY: the caller holds the lock; linked tasks are alive.
             unsafe { ptr.as_ref().slot.with_mut(|slot| *slot = NO_SLOT) };
         }
-        self.len = 0;
         self.clear();
         tasks
+    }
+
+    /// The number of tasks in slots.
+    fn len(&self) -> usize {
+        self.slots.len() - self.vacant.len()
     }
 
     /// Forgets every slot (all vacant) and gives back the memory of a past burst.

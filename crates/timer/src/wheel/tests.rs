@@ -187,6 +187,9 @@ fn run_model(seed: u64, steps: usize, timers: usize) {
             live.len(),
             "seed {seed} step {step}: linked count"
         );
+        if step % 64 == 0 {
+            h.wheel.assert_counts();
+        }
     }
 }
 
@@ -224,6 +227,7 @@ fn compaction_keeps_the_order_and_the_places_of_the_survivors() {
         h.cancel(b);
     }
     assert_eq!(h.wheel.len(), n / 4);
+    h.wheel.assert_counts();
     // Survivors moved by the compaction still unlink from their new index.
     h.cancel(4);
     h.cancel(n - 4);
@@ -261,6 +265,7 @@ fn cancelling_pending_timers_between_batches_skips_them() {
         h.cancel(id);
     }
     let expected: Vec<usize> = (WakeBatch::CAPACITY..n).filter(|id| id % 3 == 0).collect();
+    h.wheel.assert_counts();
     assert_eq!(pending_ids(&h), expected);
     let live: BTreeMap<usize, u64> = expected.iter().map(|&id| (id, 3)).collect();
     assert_eq!(h.advance(3, &live), expected);
