@@ -180,8 +180,8 @@ impl Sleep {
         };
     }
 
-    /// `poll` without the cooperative budget (for [`Timeout`](crate::Timeout), whose inner
-    /// future may have spent it).
+    /// `poll` without the cooperative budget (for [`Timeout`](crate::Timeout), which asks
+    /// the budget itself once the deadline has passed).
     pub(crate) fn poll_elapsed(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         // SAFETY: nothing is moved out of the pinned `Sleep`.
         let this = unsafe { self.get_unchecked_mut() };
@@ -233,13 +233,12 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // An elapsed sleep still spends budget: `loop { sleep(ZERO).await }` must yield.
-        let coop = ready!(weave_core::budget::poll_proceed(cx));
-        let result = self.poll_elapsed(cx);
-        if result.is_ready() {
-            coop.made_progress();
-        }
-        result
+        ready!(self.poll_elapsed(cx));
+        // An elapsed sleep still spends budget: `loop { sleep(ZERO).await }` must yield. It
+        // is asked only once elapsed, so a pending poll (a pending poll spends nothing
+        // anyway) does not touch the budget's thread-local.
+        ready!(weave_core::budget::poll_proceed(cx)).made_progress();
+        Poll::Ready(())
     }
 }
 

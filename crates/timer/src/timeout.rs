@@ -2,7 +2,7 @@
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use pin_project_lite::pin_project;
@@ -105,13 +105,14 @@ impl<F: Future> Future for Timeout<F> {
         if let Poll::Ready(output) = this.future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        // If the inner future spent the whole budget, still let the deadline win: otherwise
-        // a busy inner future could postpone its own timeout forever.
-        let elapsed = if had_budget && !budget::has_budget_remaining() {
-            this.sleep.poll_elapsed(cx)
-        } else {
-            this.sleep.poll(cx)
-        };
-        elapsed.map(|()| Err(Elapsed(())))
+        ready!(this.sleep.poll_elapsed(cx));
+        // Elapsed. If the inner future spent the whole budget, still let the deadline win:
+        // otherwise a busy inner future could postpone its own timeout forever. Else an
+        // elapsed timeout spends budget like an elapsed `Sleep`, so a loop of them yields.
+        let inner_spent_it = had_budget && !budget::has_budget_remaining();
+        if !inner_spent_it {
+            ready!(budget::poll_proceed(cx)).made_progress();
+        }
+        Poll::Ready(Err(Elapsed(())))
     }
 }

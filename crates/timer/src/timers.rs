@@ -104,8 +104,10 @@ impl Timers {
     /// The first tick at or after `deadline` (so a timer never fires early), clamped.
     pub(crate) fn deadline_tick(&self, deadline: Instant) -> u64 {
         let since = deadline.saturating_duration_since(self.epoch);
-        let ms = since.as_millis() + u128::from(since.subsec_nanos() % 1_000_000 != 0);
-        u64::try_from(ms).unwrap_or(MAX_TICK).min(MAX_TICK)
+        // In u64 (saturating), not `as_millis`'s u128: this runs once per registration.
+        let whole_ms = since.as_secs().saturating_mul(1_000);
+        let part_ms = u64::from(since.subsec_nanos().div_ceil(1_000_000));
+        whole_ms.saturating_add(part_ms).min(MAX_TICK)
     }
 
     /// The last tick that has fully begun at `now`.

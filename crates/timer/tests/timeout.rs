@@ -78,3 +78,45 @@ fn elapsed_converts_to_a_timed_out_io_error() {
         std::io::ErrorKind::TimedOut
     );
 }
+
+/// An inner future that spends the whole cooperative budget at every poll cannot postpone
+/// its own timeout: once the deadline passes, the deadline wins.
+#[test]
+fn an_inner_future_that_spends_the_whole_budget_still_times_out() {
+    let rt = Paused::new();
+    // The clock moves only from inside the busy future: the executor is never idle.
+    rt.clock.set_auto_advance(false);
+    let clock = rt.clock.clone();
+    let start = Instant::now();
+    let out = rt.block_on(timeout(Duration::from_millis(50), async move {
+        for _ in 0..1_000_000 {
+            clock.advance(Duration::from_millis(1));
+            weave_core::task::consume_budget().await;
+        }
+        panic!("a million budget units later, the timeout has still not won");
+    }));
+    assert!(out.is_err());
+    assert!(Instant::now() - start >= Duration::from_millis(50));
+}
+
+/// A loop of timeouts that are elapsed at once still yields: each spends budget.
+#[test]
+fn an_elapsed_timeout_still_spends_the_cooperative_budget() {
+    let rt = Paused::new();
+    rt.block_on(async {
+        let waker = noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        let mut refused = false;
+        for _ in 0..=weave_core::budget::INITIAL_BUDGET as usize {
+            let mut t = pin!(timeout(Duration::ZERO, pending::<()>()));
+            if t.as_mut().poll(&mut cx).is_pending() {
+                refused = true;
+                break;
+            }
+        }
+        assert!(
+            refused,
+            "always-elapsed timeouts never yielded to the budget"
+        );
+    });
+}
