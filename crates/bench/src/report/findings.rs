@@ -86,13 +86,18 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
         }
         "timeout_cancel" => {
             "Instructions per timeout (callgrind on the report binary, 1,000,000 timeouts plus the \
-             warm-up, one thread): Weave 1,005, tokio 1,227, smol 1,625; the cost is spread \
-             over the timer's register and deregister (~250), the `Sleep` and `Timeout` futures \
-             (~300), one trip through the scheduler (~250) and one clock read, with no single \
-             hot spot. Wall-clock ratios move between 0.77 and 1.4× tokio_ct across full runs, \
-             more than the 18 % instruction gap, so the time goes elsewhere than instructions \
-             (the clock read, cache misses). Next step: `perf stat` cycles and cache misses per \
-             timeout on both runtimes, on a machine where perf counters are available."
+             warm-up, one thread): Weave 921, tokio 1,227, smol 1,625. Weave's were 967 until \
+             2026-12-07: a pending `Sleep` or `Timeout` poll read and restored the cooperative \
+             budget's thread-local for nothing (a pending poll spends no budget), and the \
+             deadline became a tick through `as_millis`'s u128; now the budget is asked only \
+             once the deadline has passed, and ticks are u64 (three interleaved A/B pairs: \
+             weave_ct / faster peer 0.79-0.80 before, 0.71-0.76 after). What remains is spread \
+             over the timer's register and deregister (two uncontended lock round trips and \
+             std's `Instant` subtraction), the `Sleep` and `Timeout` futures, one trip through \
+             the scheduler and one clock read, with no single hot spot; each timeout also \
+             clones and drops the task's waker and the timer handle's `Arc`, four atomic \
+             read-modify-writes that tokio pays too. The multi-thread ratio swings most \
+             (0.38-0.85 across those six runs) with where the timer's task lands."
         }
         "join_all_10k" | "join_all_100k" => {
             "Instructions (callgrind on the report binary, weave_ct against tokio_ct's \
