@@ -195,7 +195,7 @@ fn run_model(seed: u64, steps: usize, timers: usize) {
 
 #[test]
 fn random_operations_match_a_btreemap_model() {
-    let (seeds, steps): (u64, usize) = if cfg!(miri) { (2, 300) } else { (200, 5_000) };
+    let (seeds, steps): (u64, usize) = if cfg!(miri) { (2, 200) } else { (200, 5_000) };
     for seed in 1..=seeds {
         run_model(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15), steps, 48);
     }
