@@ -70,6 +70,7 @@ pub mod oneshot;
 pub mod queue;
 mod rwlock;
 mod semaphore;
+mod spin_lock;
 mod util;
 mod wait_list;
 pub mod watch;

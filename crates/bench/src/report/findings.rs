@@ -178,18 +178,20 @@ pub(super) fn finding(name: &str) -> Option<&'static str> {
             "A bounded send is one inlined poll (a budget unit, the capacity compare-exchange, the \
              push) and a receive from the receiver's private buffer is inlined: callgrind on one \
              thread, 2M messages, 507M instructions for 1 producer (758M before this work) \
-             against `async_channel`'s 1,120M. What remains per message: two budget checks (one \
-             per side), the queue's std mutex lock and unlock (~63 instructions), and the \
-             capacity compare-exchange (~25, a third read-modify-write per message where the \
-             unbounded channel has two; removing it in an unsound experiment saved only 8 % of \
-             the CPU time). On two workers with 8 producers the ratio to smol_mt moved between \
-             0.4 and 1.3 across runs: the producers on both workers contend on the one queue \
-             lock. Since the capacity semaphore lets running senders barge instead of queueing \
-             behind woken ones, six interleaved A/B pairs on 2026-12-07 gave 0.22–0.45 (median \
-             0.30) against 0.34–0.49 (median 0.38), and one thread with 8 producers runs 518M \
-             instructions instead of 561M. Next step: fold the capacity count into the queue's \
-             lock and keep the semaphore only for senders that wait, then a lock-free ring for \
-             the queue."
+             against `async_channel`'s 1,120M. On two workers with 8 producers the producers on \
+             both workers collide on the queue's lock; perf (weave_mt, 2026-12-07) put a third \
+             of the time there: the std mutex's lock and unlock instructions (30 % of samples \
+             in `Chan::push`), its contended path (12 %) and the `futex` wake calls a contended \
+             futex mutex makes on every unlock (~16 %), for a critical section of one \
+             `push_back`. The queue is now behind a test-and-test-and-set spin lock with \
+             crossbeam's backoff (crates/sync/src/spin_lock.rs; it yields its thread past the \
+             spin limit, so a preempted holder is not starved): two interleaved A/B pairs gave \
+             weave_mt / faster peer 1.01-1.28 before and 0.42-0.53 after, and callgrind counts \
+             20 % fewer instructions on one thread (mpsc_unbounded_1p weave_ct: 297M -> 239M). \
+             Tried and not kept: crossbeam's lock-free `SegQueue` for the messages fixed the \
+             two-worker case as well (0.45-0.51) but cost every one-thread and one-producer \
+             case 2-3× (a push and a pop are each two read-modify-writes, where the receiver \
+             now takes the whole queue in one swap)."
         }
         _ => return None,
     })

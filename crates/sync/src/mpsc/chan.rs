@@ -2,7 +2,7 @@
 //!
 //! # Design
 //!
-//! Messages go into a `VecDeque` behind a mutex. Senders hold the lock for one `push_back`;
+//! Messages go into a `VecDeque` behind a spin lock. Senders hold the lock for one `push_back`;
 //! the receiver does not pop one message per lock: when its private buffer runs dry it
 //! *swaps* the shared deque with its empty one, taking every queued message in one short
 //! critical section (and handing the senders an already-allocated buffer). Under load the
@@ -19,15 +19,16 @@ use std::task::{ready, Context, Poll, Waker};
 
 use weave_core::budget;
 use weave_core::loom::sync::atomic::{AtomicUsize, Ordering};
-use weave_core::loom::sync::Mutex;
 
 use crate::semaphore::Semaphore;
-use crate::util::{keep_spent, lock};
+use crate::spin_lock::SpinLock;
+use crate::util::keep_spent;
 
 use super::error::TryRecvError;
 
 pub(super) struct Chan<T> {
-    state: Mutex<State<T>>,
+    /// A spin lock: held for a `push_back` or a swap (see `spin_lock`'s docs).
+    state: SpinLock<State<T>>,
     /// Capacity permits; `None` for the unbounded flavour.
     pub(super) bound: Option<Semaphore>,
     senders: AtomicUsize,
@@ -47,7 +48,7 @@ struct State<T> {
 impl<T> Chan<T> {
     pub(super) fn new(bound: Option<usize>) -> Self {
         Self {
-            state: Mutex::new(State {
+            state: SpinLock::new(State {
                 queue: VecDeque::new(),
                 rx_waker: None,
                 rx_closed: false,
@@ -63,7 +64,7 @@ impl<T> Chan<T> {
     /// taken before any `close` (bounded flavour), so only a dropped receiver refuses it.
     pub(super) fn push(&self, value: T, reserved: bool) -> Result<(), T> {
         let waker = {
-            let mut state = lock(&self.state);
+            let mut state = self.state.lock();
             if state.rx_dropped || (state.rx_closed && !reserved) {
                 return Err(value);
             }
@@ -94,7 +95,7 @@ impl<T> Chan<T> {
             return;
         }
         let waker = {
-            let mut state = lock(&self.state);
+            let mut state = self.state.lock();
             state.senders_gone = true;
             state.rx_waker.take()
         };
@@ -104,12 +105,12 @@ impl<T> Chan<T> {
     }
 
     pub(super) fn is_closed(&self) -> bool {
-        lock(&self.state).rx_closed
+        self.state.lock().rx_closed
     }
 
     /// Messages queued and not yet taken by the receiver's buffer.
     fn shared_len(&self) -> usize {
-        lock(&self.state).queue.len()
+        self.state.lock().queue.len()
     }
 }
 
@@ -164,7 +165,7 @@ impl<T> RxCore<T> {
     #[inline(never)]
     fn refill(&mut self, cx: Option<&mut Context<'_>>) -> Result<(), bool> {
         self.flush();
-        let mut state = lock(&self.chan.state);
+        let mut state = self.chan.state.lock();
         if !state.queue.is_empty() {
             std::mem::swap(&mut self.buf, &mut state.queue);
             return Ok(());
@@ -235,7 +236,7 @@ impl<T> RxCore<T> {
     /// Closes the receiving side: sends fail from now on, waiting senders wake with an
     /// error, queued messages can still be received.
     pub(super) fn close(&mut self) {
-        lock(&self.chan.state).rx_closed = true;
+        self.chan.state.lock().rx_closed = true;
         if let Some(sem) = &self.chan.bound {
             sem.close();
         }
@@ -252,7 +253,7 @@ impl<T> Drop for RxCore<T> {
         // Drop queued messages now (outside the lock: their destructors are user code), so a
         // sender's value is dropped exactly once: either `push` returned it or it is here.
         let queued = {
-            let mut state = lock(&self.chan.state);
+            let mut state = self.chan.state.lock();
             state.rx_dropped = true;
             std::mem::take(&mut state.queue)
         };
