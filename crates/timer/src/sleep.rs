@@ -234,9 +234,9 @@ impl Future for Sleep {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         ready!(self.poll_elapsed(cx));
-        // An elapsed sleep still spends budget: `loop { sleep(ZERO).await }` must yield. It
-        // is asked only once elapsed, so a pending poll (a pending poll spends nothing
-        // anyway) does not touch the budget's thread-local.
+        // An elapsed sleep still spends budget: `loop { sleep(ZERO).await }` must yield. The
+        // budget is asked only once elapsed: a pending poll would spend nothing anyway, so
+        // it need not touch the budget's thread-local.
         ready!(weave_core::budget::poll_proceed(cx)).made_progress();
         Poll::Ready(())
     }
