@@ -145,11 +145,7 @@ impl Wheel {
     #[cfg(all(test, not(loom)))]
     pub(crate) fn assert_counts(&self) {
         for (number, list) in self.lists.iter().enumerate() {
-            let start = if number == PENDING as usize {
-                self.pending_head
-            } else {
-                0
-            };
+            let start = self.first_index(number as u16);
             let linked = list.entries[start..].iter().flatten().count();
             assert_eq!(list.live, linked, "list {number} miscounts its timers");
         }
@@ -173,6 +169,16 @@ impl Wheel {
         let level = (63 - masked.leading_zeros()) / SLOT_BITS;
         let slot = (when >> (level * SLOT_BITS)) & SLOT_MASK;
         (level as usize * SLOTS + slot as usize) as u16
+    }
+
+    /// Where `list`'s entries begin: the pending list's fired prefix is not its own.
+    #[inline]
+    fn first_index(&self, list: u16) -> usize {
+        if list == PENDING {
+            self.pending_head
+        } else {
+            0
+        }
     }
 
     #[inline]
@@ -245,12 +251,9 @@ impl Wheel {
             return true;
         }
         list.entries[node.index as usize] = None;
-        let start = if node.list == PENDING {
-            self.pending_head
-        } else {
-            0
-        };
-        if list.entries.len() - start >= COMPACT_MIN && list.live * 2 < list.entries.len() - start {
+        let (filed, live) = (list.entries.len(), list.live);
+        let start = self.first_index(node.list);
+        if filed - start >= COMPACT_MIN && live * 2 < filed - start {
             // SAFETY: the list's live entries are alive; we hold the lock.
             unsafe { self.compact(node.list) };
         }
