@@ -407,13 +407,15 @@ const SPREAD: &str = "**Finding: wrk sets the pace, and ≥ 1.1 × tokio is abov
 - *More wrk threads would not open room either.* The server's own CPU per request is \
   8.8–10.6 µs for the hand-written loop and 9.5–12.6 µs for tokio in the same runs, and wrk \
   spends 10–12 µs per request. With both sharing the 2 cores, throughput is 2 cores over \
-  the sum, so even a server with no runtime and no HTTP library at all would be only \
+  the sum. With one run's figures (wrk 12.3, tokio_ct 12.6, mio_ct 10.6 µs), a server \
+  with no runtime and no HTTP library at all would be only \
   (12.3 + 12.6) / (12.3 + 10.6) ≈ 1.09 × tokio at best, and 1.04 × in the other run. \
   No runtime can be 1.1 × tokio on this machine.\n\
 - *Where the server's time goes.* perf (weave_ct alone, 90.7k req/s): wrk 51 % of all \
   samples, the server 49 %, nearly all of the server's in the kernel's TCP path (`sendto` \
   alone 25 % of all samples, since a loopback send runs the receiver's side too); user space, \
-  hyper included, is ~10 % and the same for Weave and tokio. strace -c over a 1-second run, \
+  hyper included, is ~10 % of all samples and the same for Weave and tokio. strace -c \
+  over a 1-second run, \
   per request: 1.0 `recvfrom`, 1.0 `sendto` and 0.61 `epoll_wait` for weave_ct, against 1.0 \
   `recvfrom`, 1.0 `writev` and 0.56 `epoll_wait` for tokio_ct.\n\
 - *What one run is worth.* wrk and the server share the cores, so the ratios between \
