@@ -345,8 +345,9 @@ pub fn render(load: Load, rounds: usize, results: &[(HttpServer, WrkResult)]) ->
          connection, on Weave (`weave::hyper::HyperIo`) and on tokio (hyper-util's `TokioIo`, \
          as tokio users run it); `wrk -t{} -c{} -d{}s --latency` on the same machine, so wrk and the server share \
          the 2 cores. The limit rows, `mio_mt` and `mio_ct`, are a hand-written responder on mio \
-         (2 threads and one) with no runtime and no HTTP library: the most this machine and \
-         this load generator allow. {rounds} round(s), servers interleaved; the table shows the round with the \
+         (2 threads and one) with no runtime and no HTTP library. `mio_ct` is the ceiling: wrk \
+         keeps its core busy against it. `mio_mt`'s second thread takes CPU from wrk, so a \
+         server may beat it by a few percent in a run. {rounds} round(s), servers interleaved; the table shows the round with the \
          median requests/s. CPU columns come from `/proc/self/stat` over that round: the \
          server's time per request, and the cores the server and wrk kept busy. \
          Target: weave ≥ 1.1 × tokio on req/s.\n\n\
@@ -422,7 +423,10 @@ const SPREAD: &str = "**Finding: wrk sets the pace, and ≥ 1.1 × tokio is abov
   runtimes swing: weave / tokio has been 0.82–1.12 (ct) and 0.87–1.17 (mt) across runs, \
   the CPU per request ±10 %, and the absolute rates up to 2×. Read the `of the limit` \
   column, the analogue of the echo rows' mio loops: Weave is at or near the ceiling in both \
-  flavours.\n\n";
+  flavours.\n\
+- *Next step.* Measure where wrk has cores of its own (a second host, or a machine with \
+  spare cores and both sides pinned): there the server's CPU per request decides the rate, \
+  and Weave's and tokio's are within noise of each other, ~1–2 µs above the limit's.\n\n";
 
 /// µs as `123 µs` or `1.23 ms`.
 fn latency(micros: f64) -> String {
