@@ -5,10 +5,10 @@
 //! `--test` runs every benchmark once, and `WEAVE_BENCH_QUICK=1` tells the benches to
 //! shrink their workloads, so it proves the benches build and run without measuring.
 //!
-//! `--http` loads a hyper hello-world server on Weave and on tokio with `wrk` (installed with
-//! apt-get if missing; loopback only, 10 s per server and round); `--python` runs the seed
-//! workloads on asyncio and uvloop from a virtualenv in target/bench-venv. Each writes only
-//! its own section of docs/benchmarks.md.
+//! `--http` loads a hyper hello-world server on Weave and on tokio, and a hand-written mio
+//! responder as the limit, with `wrk` (installed with apt-get if missing; loopback only, 10 s
+//! per server and round); `--python` runs the seed workloads on asyncio and uvloop from a
+//! virtualenv in target/bench-venv. Each writes only its own section of docs/benchmarks.md.
 
 use crate::step::Step;
 use std::path::Path;

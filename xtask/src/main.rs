@@ -37,13 +37,13 @@ verbs:
                             given crates), release build in target/loom; ARGS replace
                             the default `loom` test filter, e.g. a single model's path.
                             LOOM_MAX_PREEMPTIONS defaults to 3; RUSTFLAGS is appended
-  miri [-- ARGS...]         tests of weave-core and weave-executor under miri on nightly
+  miri [-- ARGS...]         tests of the crates with unsafe code or atomics under miri on nightly
                             (installs the component if missing), build in target/miri;
                             ARGS go to `cargo miri test` (a test filter, --lib, ...);
                             MIRIFLAGS from the environment is appended
   bench [--quick]           criterion benchmarks (Weave vs tokio vs smol), then
                             docs/benchmarks.md; --quick runs each benchmark once
-  bench --http              hyper hello world on Weave and tokio under wrk
+  bench --http              hyper hello world on Weave and tokio, and a mio limit, under wrk
   bench --python            asyncio and uvloop on the seed workloads
 
 Each step prints its command; a failing step prints the exact line to reproduce it.
