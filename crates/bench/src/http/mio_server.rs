@@ -10,7 +10,6 @@
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::SocketAddr;
 use std::sync::mpsc;
-use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
@@ -54,7 +53,7 @@ pub(super) fn serve(
         let (deliver, inbox) = mpsc::channel();
         let mut event_loop = EventLoop::new();
         event_loop.inbox = Some(inbox);
-        let waker = Arc::new(Waker::new(event_loop.poll.registry(), INBOX).expect("waker"));
+        let waker = Waker::new(event_loop.poll.registry(), INBOX).expect("waker");
         others.push((deliver, waker));
         let stopped = stopped.clone();
         handles.push(thread::spawn(move || event_loop.run(&stopped)));
@@ -86,7 +85,7 @@ struct EventLoop {
 /// The first thread's listener, and where the other threads' connections go.
 struct Acceptor {
     listener: TcpListener,
-    others: Vec<(mpsc::Sender<TcpStream>, Arc<Waker>)>,
+    others: Vec<(mpsc::Sender<TcpStream>, Waker)>,
     /// Whose turn the next connection is: 0 is this thread, `i` is `others[i - 1]`.
     next: usize,
 }
