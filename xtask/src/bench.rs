@@ -3,7 +3,8 @@
 //! Full mode measures and then, when the bench crate has its `report` binary, writes
 //! docs/benchmarks.md from criterion's results. Quick mode is the CI smoke test: criterion's
 //! `--test` runs every benchmark once, and `WEAVE_BENCH_QUICK=1` tells the benches to
-//! shrink their workloads, so it proves the benches build and run without measuring.
+//! shrink their workloads, so it proves the benches build and run without measuring; then
+//! the bench crate's own unit, integration and doc tests run.
 //!
 //! `--http` loads a hyper hello-world server on Weave and on tokio, and a hand-written mio
 //! responder as the limit, with `wrk` (installed with apt-get if missing; loopback only, 10 s
@@ -23,7 +24,13 @@ pub(crate) fn steps(quick: bool, root: &Path) -> Vec<Step> {
         let smoke = Step::cargo("bench smoke", &bench)
             .args(["--", "--test"])
             .env("WEAVE_BENCH_QUICK", "1");
-        return vec![smoke];
+        // The bench crate's own tests (the report's parsers, the HTTP servers answering):
+        // the bench profile reuses what the smoke step just built.
+        let tests = Step::cargo(
+            "bench crate tests",
+            &["test", "-p", "weave-bench", "--profile", "bench", "-j2"],
+        );
+        return vec![smoke, tests];
     }
     let mut steps = vec![Step::cargo("bench", &bench)];
     if root.join(REPORT_SOURCE).is_file() {

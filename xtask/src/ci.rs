@@ -2,7 +2,8 @@
 //!
 //! Cheap checks come first so a formatting slip fails in seconds: fmt, clippy (the whole
 //! workspace, benches included, so they never rot), unit and integration tests, doc tests,
-//! docs with warnings denied; then loom (weave-core once more with debug assertions), miri and the bench smoke test.
+//! docs with warnings denied; then loom (weave-core once more with debug assertions), miri,
+//! the bench smoke test and the bench crate's own tests.
 
 use crate::step::Step;
 use crate::{bench, loom, miri};

@@ -3,7 +3,8 @@
 //! Each verb is a list of [`step::Step`]s run in order from the workspace root, with each
 //! command printed before it runs, so any step can be reproduced by pasting one line.
 //!
-//! - `ci`: the whole pipeline (fmt, clippy, tests, doc tests, docs, loom, miri, bench smoke);
+//! - `ci`: the whole pipeline (fmt, clippy, tests, doc tests, docs, loom, miri, bench smoke
+//!   and the bench crate's tests);
 //!   see [`ci`].
 //! - `loom`: model-check with loom; see [`loom`].
 //! - `miri`: run the tests under miri; see [`miri`].
@@ -31,7 +32,7 @@ usage: cargo xtask <verb> [options]
 
 verbs:
   ci                        the whole pipeline, as CI runs it: fmt, clippy, test,
-                            doctest, doc, loom, miri, bench smoke
+                            doctest, doc, loom, miri, bench smoke, bench crate tests
   loom [-p CRATE]... [-- ARGS...]
                             loom models of weave-core and weave-executor (or only the
                             given crates), release build in target/loom; ARGS replace
@@ -42,7 +43,8 @@ verbs:
                             ARGS go to `cargo miri test` (a test filter, --lib, ...);
                             MIRIFLAGS from the environment is appended
   bench [--quick]           criterion benchmarks (Weave vs tokio vs smol), then
-                            docs/benchmarks.md; --quick runs each benchmark once
+                            docs/benchmarks.md; --quick runs each benchmark once,
+                            then the bench crate's tests
   bench --http              hyper hello world on Weave and tokio, and a mio limit, under wrk
   bench --python            asyncio and uvloop on the seed workloads
 
