@@ -421,9 +421,9 @@ const SPREAD: &str = "**Finding: wrk sets the pace, and ≥ 1.1 × tokio is abov
   `recvfrom`, 1.0 `writev` and 0.56 `epoll_wait` for tokio_ct.\n\
 - *What one run is worth.* wrk and the server share the cores, so the ratios between \
   runtimes swing: weave / tokio has been 0.82–1.12 (ct) and 0.87–1.17 (mt) across runs, \
-  the CPU per request ±10 %, and the absolute rates up to 2×. Read the `of the limit` \
-  column, the analogue of the echo rows' mio loops: Weave is at or near the ceiling in both \
-  flavours.\n\
+  the CPU per request by up to ±15 % (tokio_ct: 9.5–12.6 µs), and the absolute rates up \
+  to 2×. Read the `of the limit` column, the analogue of the echo rows' mio loops: Weave is \
+  at or near the ceiling in both flavours.\n\
 - *Next step.* Measure where wrk has cores of its own (a second host, or a machine with \
   spare cores and both sides pinned): there the server's CPU per request decides the rate, \
   and Weave's and tokio's are within noise of each other, ~1–2 µs above the limit's.\n\n";
