@@ -4,11 +4,12 @@
 //! environment variables the pipeline sets for it. [`run_steps`] runs a list of them in
 //! order, announces each one with its exact command line, times it, stops at the first
 //! failure and ends with a summary table. The command line it prints is the one to paste
-//! into a shell at the workspace root to reproduce a step on its own.
+//! into a shell at the workspace root to reproduce a step on its own. A step may also be
+//! several commands run at the same time ([`Step::together`]), for tools that use one core.
 
 use std::ffi::OsString;
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, ExitStatus};
 use std::time::{Duration, Instant};
 
 /// One command of the pipeline.
@@ -22,6 +23,9 @@ pub(crate) struct Step {
     pub(crate) args: Vec<String>,
     /// Environment variables set for this command only, in the order they are printed.
     pub(crate) env: Vec<(String, String)>,
+    /// When not empty, the step runs these commands at the same time instead of `program`,
+    /// and succeeds when all of them do.
+    pub(crate) together: Vec<Step>,
 }
 
 impl Step {
@@ -32,6 +36,16 @@ impl Step {
             program: program.into(),
             args: Vec::new(),
             env: Vec::new(),
+            together: Vec::new(),
+        }
+    }
+
+    /// A step running `parts` at the same time: for commands that keep only one core busy
+    /// (miri interprets on one thread), so that a 2-core machine runs two of them at once.
+    pub(crate) fn together(name: impl Into<String>, parts: Vec<Step>) -> Self {
+        Step {
+            together: parts,
+            ..Step::new(name, "")
         }
     }
 
@@ -59,6 +73,13 @@ impl Step {
     /// The shell command line that reproduces this step from the workspace root, with its
     /// environment variables in front: `RUSTFLAGS='--cfg loom' cargo test ...`.
     pub(crate) fn command_line(&self) -> String {
+        if !self.together.is_empty() {
+            let parts = self.together.iter().map(|part| part.command_line() + " &");
+            return parts
+                .chain(["wait".to_owned()])
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
         let env = self.env.iter().map(|(k, v)| format!("{k}={}", quote(v)));
         let words = std::iter::once(quote(&self.program)).chain(self.args.iter().map(|a| quote(a)));
         env.chain(words).collect::<Vec<_>>().join(" ")
@@ -77,14 +98,45 @@ impl Step {
         }
     }
 
-    /// Runs the step in `root`, inheriting stdio, and says whether it succeeded.
-    fn run(&self, root: &Path) -> Result<(), String> {
+    /// The command to start, in `root`.
+    fn command(&self, root: &Path) -> Command {
         let mut command = Command::new(self.executable());
         command.args(&self.args).current_dir(root);
         for (key, value) in &self.env {
             command.env(key, value);
         }
-        match command.status() {
+        command
+    }
+
+    /// Runs the step in `root`, inheriting stdio, and says whether it succeeded; a step of
+    /// parts started together waits for all of them and names each one that failed.
+    fn run(&self, root: &Path) -> Result<(), String> {
+        if self.together.is_empty() {
+            return self.outcome(self.command(root).status());
+        }
+        let started: Vec<_> = self
+            .together
+            .iter()
+            .map(|part| (part, part.command(root).spawn()))
+            .collect();
+        let failures: Vec<String> = started
+            .into_iter()
+            .filter_map(|(part, child)| {
+                let status = child.and_then(|mut child| child.wait());
+                let why = part.outcome(status).err()?;
+                Some(format!("{why} in `{}`", part.command_line()))
+            })
+            .collect();
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(failures.join("; "))
+        }
+    }
+
+    /// What a finished (or unstartable) command means for the step.
+    fn outcome(&self, status: std::io::Result<ExitStatus>) -> Result<(), String> {
+        match status {
             Ok(status) if status.success() => Ok(()),
             Ok(status) => Err(status.to_string()),
             Err(error) => Err(format!("could not start `{}`: {error}", self.program)),
@@ -196,6 +248,26 @@ mod tests {
         assert_eq!(
             step.command_line(),
             "RUSTFLAGS='--cfg loom' LOOM_MAX_PREEMPTIONS=2 cargo test --release"
+        );
+    }
+
+    #[test]
+    fn parts_run_together_and_each_failure_is_named() {
+        let ok = Step::new("ok", "true");
+        let fails = Step::new("fails", "false");
+        let root = Path::new(".");
+        assert_eq!(
+            Step::together("both", vec![ok.clone(), ok.clone()]).run(root),
+            Ok(())
+        );
+        let why = Step::together("one fails", vec![ok, fails])
+            .run(root)
+            .unwrap_err();
+        assert!(why.contains("in `false`"), "{why}");
+        assert!(!why.contains("in `true`"), "{why}");
+        assert_eq!(
+            Step::together("t", vec![Step::new("a", "a"), Step::new("b", "b")]).command_line(),
+            "a & b & wait"
         );
     }
 
