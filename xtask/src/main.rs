@@ -39,8 +39,9 @@ verbs:
                             the default `loom` test filter, e.g. a single model's path.
                             LOOM_MAX_PREEMPTIONS defaults to 3; RUSTFLAGS is appended
   miri [-- ARGS...]         tests of the crates with unsafe code or atomics under miri on nightly
-                            (installs the component if missing), build in target/miri;
-                            ARGS go to `cargo miri test` (a test filter, --lib, ...);
+                            (installs the component if missing), in two halves run
+                            together, built in target/miri and target/miri-2; ARGS go
+                            to each `cargo miri test` (a test filter, --lib, ...);
                             MIRIFLAGS from the environment is appended
   bench [--quick]           criterion benchmarks (Weave vs tokio vs smol), then
                             docs/benchmarks.md; --quick runs each benchmark once,
